@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GiftappConfig(AppConfig):
+    name = "giftapp"
+    verbose_name = "Gift registry"

@@ -1,0 +1,675 @@
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .codes import COUNTRY_CODES, CURRENCY_CHOICES, CURRENCY_CODES
+from .text import fold, fold_all
+
+
+def _in_codes(field, codes, *, blank_ok=True):
+    """Q object limiting a code field to its codes (and the blank string if allowed)."""
+    condition = Q(**{f"{field}__in": list(codes)})
+    if blank_ok:
+        condition |= Q(**{field: ""})
+    return condition
+
+
+def _choices_constraint(model_name, field, choices):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"{model_name}_{field}_valid",
+        violation_error_message=f"Choose a valid {field.replace('_', ' ')}.",
+    )
+
+
+def unique_slug(model, text, instance_pk=None, max_length=120):
+    base = slugify(text)[: max_length - 8].strip("-") or "record"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exclude(pk=instance_pk).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+
+class Publishable(models.Model):
+    publication_status = models.CharField(
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the record was first published."
+    )
+    retraction_reason = models.TextField(blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self):
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def is_retracted(self):
+        return self.publication_status == PublicationStatus.RETRACTED
+
+    def stamp_publication(self):
+        """Record when the record was first published or retracted."""
+        if self.publication_status == PublicationStatus.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.publication_status == PublicationStatus.RETRACTED and not self.retracted_at:
+            self.retracted_at = timezone.now()
+
+
+class Source(TimeStamped):
+    url = models.URLField(
+        "URL", max_length=500, blank=True, help_text="Blank only when the source has none."
+    )
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    archived_url = models.URLField("archived URL", max_length=500, blank=True)
+    quote = models.TextField(blank=True, help_text="The passage relied on, verbatim.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [
+            # Matching an imported or typed URL to an existing source.
+            models.Index(fields=["url"], name="source_url_idx"),
+        ]
+
+    def __str__(self):
+        parts = [self.title]
+        if self.publisher:
+            parts.append(self.publisher)
+        if self.published_on:
+            parts.append(self.published_on.isoformat())
+        return " — ".join(parts)
+
+    def get_absolute_url(self):
+        return reverse("admin:giftapp_source_change", args=[self.pk])
+
+
+class Leader(TimeStamped):
+    name = models.CharField(max_length=200, help_text="As commonly written in English.")
+    native_name = models.CharField(
+        max_length=200, blank=True, help_text="In the leader's own script."
+    )
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings and transliterations, one per line.",
+    )
+    country = CountryField()
+    title = models.CharField(max_length=300, blank=True, help_text="Current or last office.")
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID is a Q-number, e.g. Q7747.")],
+    )
+    search_text = models.TextField(blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"],
+                name="leader_name_country_unique",
+                violation_error_message="A leader with this name already exists for this country.",
+            ),
+            models.CheckConstraint(
+                condition=_in_codes("country", COUNTRY_CODES, blank_ok=False),
+                name="leader_country_valid",
+                violation_error_message="Choose a valid country.",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="leader_wikidata_id_valid",
+                violation_error_message="A Wikidata ID is a Q-number, e.g. Q7747.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.name})" if self.country else self.name
+
+    def save(self, *args, **kwargs):
+        self.aliases = sorted({a.strip() for a in self.aliases or [] if a and a.strip()})
+        self.search_text = fold_all(*self.all_names())
+        if not self.slug:
+            self.slug = unique_slug(Leader, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("leader_detail", args=[self.slug])
+
+    def all_names(self):
+        return [n for n in [self.name, self.native_name, *self.aliases] if n]
+
+
+class VisitQuerySet(PublishableQuerySet):
+    def involving_country(self, code):
+        """Visits hosted by the country or with a participant from it."""
+        return self.filter(
+            Q(host_country=code) | Q(visitors__country=code) | Q(hosts__country=code)
+        ).distinct()
+
+
+class VisitKind(models.TextChoices):
+    STATE_VISIT = "state_visit", "State visit"
+    OFFICIAL_VISIT = "official_visit", "Official visit"
+    WORKING_VISIT = "working_visit", "Working visit"
+    SUMMIT = "summit", "Summit"
+    MULTILATERAL = "multilateral", "Multilateral meeting"
+    OTHER = "other", "Other"
+
+
+class Visit(TimeStamped, Publishable):
+    Kind = VisitKind
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    host_country = CountryField()
+    city = models.CharField(max_length=120, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICIAL_VISIT)
+    visitors = models.ManyToManyField(Leader, related_name="visits_made", blank=True)
+    hosts = models.ManyToManyField(Leader, related_name="visits_hosted", blank=True)
+    summary = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="visits", blank=True)
+    history = HistoricalRecords(m2m_fields=[visitors, hosts, sources])
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="visit_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=_in_codes("host_country", COUNTRY_CODES, blank_ok=False),
+                name="visit_host_country_valid",
+                violation_error_message="Choose a valid host country.",
+            ),
+            _choices_constraint("visit", "kind", VisitKind),
+            _choices_constraint("visit", "publication_status", PublicationStatus),
+        ]
+        indexes = [
+            # The timeline: published visits in date order, optionally by host country.
+            models.Index(
+                fields=["publication_status", "start_date"], name="visit_status_start_idx"
+            ),
+            models.Index(fields=["host_country", "start_date"], name="visit_host_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Visit, f"{self.title} {self.start_date:%Y}", self.pk)
+        self.stamp_publication()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("visit_detail", args=[self.slug])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+
+class Category(models.TextChoices):
+    ARTWORK = "artwork", "Artwork"
+    TABLEWARE = "tableware", "Tableware"
+    JEWELRY = "jewelry", "Jewellery"
+    BOOK = "book", "Book"
+    TEXTILE = "textile", "Textile"
+    WEAPON = "weapon", "Weapon"
+    VEHICLE = "vehicle", "Vehicle"
+    ANIMAL = "animal", "Animal"
+    FOOD_DRINK = "food_drink", "Food and drink"
+    DECORATION = "decoration", "Decoration"
+    ELECTRONICS = "electronics", "Electronics"
+    TRAVEL = "travel", "Travel"
+    OTHER = "other", "Other"
+
+
+class Disposition(models.TextChoices):
+    RETAINED = "retained", "Retained (kept by the recipient or for official use)"
+    STATE_COLLECTION = "state_collection", "Transferred to a state collection"
+    ARCHIVES = "archives", "Deposited with national archives"
+    MUSEUM = "museum", "Displayed in a museum or library"
+    RETURNED = "returned", "Returned"
+    PURCHASED = "purchased", "Purchased by the recipient"
+    DONATED = "donated", "Donated to charity"
+    CONSUMED = "consumed", "Consumed or disposed of"
+    DESTROYED = "destroyed", "Destroyed"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def date_precision_error(date, precision):
+    """The message for a date that does not fit its precision, or None when it fits."""
+    if precision == DatePrecision.UNKNOWN:
+        return "Leave the date blank when its precision is unknown." if date else None
+    if date is None:
+        return "Enter the date, or set its precision to unknown."
+    if precision == DatePrecision.MONTH and date.day != 1:
+        return f"With month precision, enter the first day of the month ({date:%Y-%m}-01)."
+    if precision == DatePrecision.YEAR and (date.month, date.day) != (1, 1):
+        return f"With year precision, enter 1 January ({date:%Y}-01-01)."
+    return None
+
+
+def period_end(date, precision):
+    """The last day of the period a date with its precision stands for."""
+    if date is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return datetime.date(date.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date
+
+
+class GiftQuerySet(PublishableQuerySet):
+    def public(self):
+        return self.published()
+
+    def given_by_country(self, code):
+        return self.filter(giver_country=code)
+
+    def received_by_country(self, code):
+        return self.filter(recipient_country=code)
+
+    def involving_country(self, code):
+        return self.filter(Q(giver_country=code) | Q(recipient_country=code))
+
+    def involving_leader(self, leader):
+        return self.filter(Q(giver=leader) | Q(recipient=leader))
+
+    def flagged(self):
+        """Gifts with a public flag whose claim is not cleared."""
+        return self.filter(Exists(SanctionsFlag.objects.public_open().filter(gift=OuterRef("pk"))))
+
+    def not_flagged(self):
+        return self.exclude(Exists(SanctionsFlag.objects.public_open().filter(gift=OuterRef("pk"))))
+
+    def search(self, query):
+        """Case-, accent- and punctuation-insensitive search over items, descriptions,
+        the registers' verbatim names, and leaders' names, native names and aliases."""
+        folded = fold(query)
+        if not folded:
+            return self
+        leaders = Leader.objects.filter(search_text__contains=folded).values("pk")
+        return self.filter(
+            Q(search_text__contains=folded) | Q(giver__in=leaders) | Q(recipient__in=leaders)
+        )
+
+    def overlapping(self, date_from=None, date_to=None):
+        """Gifts whose dated period overlaps [date_from, date_to]; unknown dates never match.
+
+        The stored date is the first day of its period, so a period overlaps the range when
+        it starts on or before date_to and its start is on or after the start of the
+        period (of the same precision) that contains date_from.
+        """
+        qs = self.exclude(date__isnull=True)
+        if date_to:
+            qs = qs.filter(date__lte=date_to)
+        if date_from:
+            qs = qs.filter(
+                Q(date_precision=DatePrecision.DAY, date__gte=date_from)
+                | Q(date_precision=DatePrecision.MONTH, date__gte=date_from.replace(day=1))
+                | Q(date_precision=DatePrecision.YEAR, date__gte=date_from.replace(month=1, day=1))
+            )
+        return qs
+
+
+class Gift(TimeStamped, Publishable):
+    Category = Category
+    Disposition = Disposition
+    DatePrecision = DatePrecision
+
+    item = models.CharField(max_length=300, help_text="A short name for the gift.")
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    quantity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text='Blank when the source says "several".',
+    )
+    giver = models.ForeignKey(
+        Leader, null=True, blank=True, on_delete=models.PROTECT, related_name="gifts_given"
+    )
+    recipient = models.ForeignKey(
+        Leader, null=True, blank=True, on_delete=models.PROTECT, related_name="gifts_received"
+    )
+    giver_title = models.CharField(max_length=300, blank=True, help_text="Office at the time.")
+    recipient_title = models.CharField(max_length=300, blank=True, help_text="Office at the time.")
+    giver_country = CountryField(blank=True)
+    recipient_country = CountryField(blank=True)
+    giver_as_reported = models.TextField(blank=True, help_text="The register's verbatim text.")
+    recipient_as_reported = models.TextField(blank=True, help_text="The register's verbatim text.")
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="gifts"
+    )
+    date = models.DateField(
+        null=True, blank=True, help_text="The first day of the period for month or year precision."
+    )
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    value_usd = models.DecimalField(
+        "value in US$",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="From the source, or entered with its basis in the value note.",
+    )
+    value_note = models.CharField(
+        max_length=300, blank=True, help_text='e.g. "undisclosed", "above the £140 limit".'
+    )
+    disposition = models.CharField(
+        max_length=20, choices=Disposition.choices, default=Disposition.UNKNOWN
+    )
+    notes = models.TextField(blank=True, help_text="Public context, shown on the gift page.")
+    import_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Register, source row id and entry number; blank for hand-made records.",
+    )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sources = models.ManyToManyField(Source, related_name="gifts", blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    objects = GiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=1),
+                name="gift_quantity_positive",
+                violation_error_message="The quantity is at least 1; leave it blank for 'several'.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, currency="")
+                | (Q(value__isnull=False) & ~Q(currency="")),
+                name="gift_value_and_currency_together",
+                violation_error_message="Give both a value and its currency, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="gift_value_not_negative",
+                violation_error_message="The value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
+                name="gift_value_usd_not_negative",
+                violation_error_message="The US-dollar value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(giver_country="")
+                | Q(recipient_country="")
+                | ~Q(giver_country=models.F("recipient_country")),
+                name="gift_countries_differ",
+                violation_error_message="The giver's and the recipient's countries must differ.",
+            ),
+            models.CheckConstraint(
+                condition=_in_codes("giver_country", COUNTRY_CODES),
+                name="gift_giver_country_valid",
+                violation_error_message="Choose a valid giver country.",
+            ),
+            models.CheckConstraint(
+                condition=_in_codes("recipient_country", COUNTRY_CODES),
+                name="gift_recipient_country_valid",
+                violation_error_message="Choose a valid recipient country.",
+            ),
+            models.CheckConstraint(
+                condition=_in_codes("currency", CURRENCY_CODES),
+                name="gift_currency_valid",
+                violation_error_message="Choose a valid ISO 4217 currency.",
+            ),
+            _choices_constraint("gift", "category", Category),
+            _choices_constraint("gift", "disposition", Disposition),
+            _choices_constraint("gift", "date_precision", DatePrecision),
+            _choices_constraint("gift", "publication_status", PublicationStatus),
+            # The stored date is the first day of its period, and blank only when unknown.
+            models.CheckConstraint(
+                condition=Q(date_precision=DatePrecision.UNKNOWN, date__isnull=True)
+                | Q(date_precision=DatePrecision.DAY, date__isnull=False)
+                | Q(date_precision=DatePrecision.MONTH, date__day=1)
+                | Q(date_precision=DatePrecision.YEAR, date__month=1, date__day=1),
+                name="gift_date_fits_precision",
+                violation_error_message="The date does not fit its precision.",
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=~Q(import_key=""),
+                name="gift_import_key_unique",
+                violation_error_message="Another gift was imported from the same register entry.",
+            ),
+        ]
+        indexes = [
+            # /gifts/ default order: published gifts, newest first.
+            models.Index(fields=["publication_status", "date"], name="gift_status_date_idx"),
+            # /gifts/?giver_country=… and the country page's "given" list.
+            models.Index(fields=["giver_country", "date"], name="gift_giver_country_idx"),
+            # /gifts/?recipient_country=… and the country page's "received" list.
+            models.Index(fields=["recipient_country", "date"], name="gift_recipient_country_idx"),
+            # /gifts/?category=… and the category facet.
+            models.Index(fields=["category", "date"], name="gift_category_date_idx"),
+            # /gifts/?value_min=…&value_max=… and sort=value.
+            models.Index(fields=["value_usd"], name="gift_value_usd_idx"),
+        ]
+
+    def __str__(self):
+        return self.item
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        self.stamp_publication()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("gift_detail", args=[self.pk])
+
+    @property
+    def date_end(self):
+        return period_end(self.date, self.date_precision)
+
+    def clean(self):
+        errors = {}
+        if self.value is not None and not self.currency:
+            errors["currency"] = "Give the currency of the value."
+        if self.currency and self.value is None:
+            errors["value"] = "Give the value in this currency, or clear the currency."
+        if self.value is not None and self.value < 0:
+            errors["value"] = "The value cannot be negative."
+        if self.giver_country and self.giver_country == self.recipient_country:
+            errors["recipient_country"] = "The giver's and the recipient's countries must differ."
+        message = date_precision_error(self.date, self.date_precision)
+        if message:
+            errors["date"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_search_text(self):
+        self.search_text = fold_all(
+            self.item,
+            self.description,
+            self.giver_as_reported,
+            self.recipient_as_reported,
+            self.giver_title,
+            self.recipient_title,
+        )
+
+
+class SanctionsRegime(TimeStamped):
+    code = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2,}(-[A-Z0-9]+)+$",
+                "Use an OpenSanctions-style code of capitals, digits and hyphens, e.g. UN-SC1718.",
+            )
+        ],
+    )
+    name = models.CharField(max_length=300)
+    authority = models.CharField(max_length=200, help_text="UN Security Council, EU, US OFAC, UK…")
+    target_country = CountryField(blank=True)
+    legal_basis = models.TextField(
+        blank=True, help_text='Resolutions and paragraphs, e.g. "S/RES/1718 (2006) OP 8(a)(iii)".'
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    in_force_from = models.DateField(null=True, blank=True)
+    in_force_to = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="regimes", blank=True)
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "sanctions regime"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(in_force_to__isnull=True)
+                | Q(in_force_to__gte=models.F("in_force_from")),
+                name="regime_in_force_to_after_from",
+                violation_error_message="A regime cannot end before it comes into force.",
+            ),
+            models.CheckConstraint(
+                condition=_in_codes("target_country", COUNTRY_CODES),
+                name="regime_target_country_valid",
+                violation_error_message="Choose a valid target country.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("regime_detail", args=[self.code])
+
+    def clean(self):
+        if self.in_force_from and self.in_force_to and self.in_force_to < self.in_force_from:
+            raise ValidationError(
+                {"in_force_to": "A regime cannot end before it comes into force."}
+            )
+
+
+class FlagStatus(models.TextChoices):
+    POSSIBLE = "possible", "Possible breach"
+    ALLEGED = "alleged", "Alleged breach"
+    CONFIRMED = "confirmed", "Confirmed breach"
+    DISPUTED = "disputed", "Disputed"
+    CLEARED = "cleared", "Cleared"
+
+
+class SanctionsFlagQuerySet(PublishableQuerySet):
+    def public(self):
+        """Flags the public may see: the flag and its gift are both published."""
+        return self.published().filter(gift__publication_status=PublicationStatus.PUBLISHED)
+
+    def public_open(self):
+        """Public flags whose claim still stands (not cleared): they make a gift flagged."""
+        return self.public().exclude(status=FlagStatus.CLEARED)
+
+
+class SanctionsFlag(TimeStamped, Publishable):
+    """A claim that a gift may breach a sanctions regime — a claim, never a verdict."""
+
+    Status = FlagStatus
+
+    gift = models.ForeignKey(Gift, on_delete=models.CASCADE, related_name="flags")
+    regime = models.ForeignKey(SanctionsRegime, on_delete=models.PROTECT, related_name="flags")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.POSSIBLE)
+    provisions = models.TextField(blank=True, help_text="The paragraphs relied on.")
+    rationale = models.TextField(blank=True)
+    alleged_by = models.CharField(max_length=300, blank=True, help_text="The person or body.")
+    alleged_on = models.DateField(null=True, blank=True)
+    denied_by = models.CharField(max_length=300, blank=True)
+    denial = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="flags", blank=True)
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    objects = SanctionsFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "sanctions flag"
+        constraints = [
+            _choices_constraint("sanctionsflag", "status", FlagStatus),
+            _choices_constraint("sanctionsflag", "publication_status", PublicationStatus),
+        ]
+        indexes = [
+            # "Flagged" filters and badges: public, not-cleared flags of a gift.
+            models.Index(
+                fields=["gift", "publication_status", "status"], name="flag_gift_status_idx"
+            ),
+            # /sanctions/<code>/: a regime's flags by status.
+            models.Index(fields=["regime", "status"], name="flag_regime_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} · {self.regime.code} · {self.gift}"
+
+    def save(self, *args, **kwargs):
+        self.stamp_publication()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.gift.get_absolute_url() + f"#flag-{self.pk}"

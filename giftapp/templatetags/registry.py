@@ -1,0 +1,60 @@
+"""Display helpers shared by the public pages, the admin and the exports."""
+
+from decimal import Decimal
+
+from django import template
+
+from ..codes import country_name, currency_symbol
+from ..models import DatePrecision
+
+register = template.Library()
+
+
+@register.filter
+def fuzzy_date(date, precision=DatePrecision.DAY):
+    """A date as precisely as it is known: '19 June 2024', 'June 2024', '2024', 'date unknown'."""
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return "date unknown"
+    if precision == DatePrecision.YEAR:
+        return f"{date.year}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B} {date.year}"
+    return f"{date.day} {date:%B} {date.year}"
+
+
+@register.filter
+def gift_date(gift):
+    return fuzzy_date(gift.date, gift.date_precision)
+
+
+def amount(value):
+    """1500.00 -> '1,500'; 1234.5 -> '1,234.50'."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def usd(value):
+    return f"US$ {amount(value)}"
+
+
+@register.filter
+def money(gift):
+    """A gift's value as UX.md writes it: 'US$ 600', '₩ 1,000,000 (≈ US$ 750)', or its note."""
+    if gift.value is not None and gift.currency:
+        if gift.currency == "USD":
+            return usd(gift.value)
+        text = f"{currency_symbol(gift.currency)} {amount(gift.value)}"
+        if gift.value_usd is not None:
+            text += f" (≈ {usd(gift.value_usd)})"
+        return text
+    if gift.value_usd is not None:
+        return usd(gift.value_usd)
+    return gift.value_note or "not recorded"
+
+
+@register.filter
+def country(code):
+    """'KP' -> 'North Korea'; historical codes by their historical names."""
+    return country_name(str(code)) if code else ""
