@@ -239,6 +239,7 @@ GIFTS = {
 REGIME = {
     "code": "UN-SC1718",
     "name": "UN Security Council sanctions on the DPRK (1718 Committee)",
+    "short_name": "UN DPRK sanctions",
     "authority": "UN Security Council",
     "target_country": "KP",
     "in_force_from": D(2006, 10, 14),

@@ -4,7 +4,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -322,6 +322,17 @@ class GiftQuerySet(PublishableQuerySet):
     def public(self):
         return self.published()
 
+    def for_listing(self):
+        """Everything a gift row shows, in a constant number of queries: the leaders and
+        each gift's public flags (as `public_flags`, with their regimes)."""
+        return self.select_related("giver", "recipient").prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=SanctionsFlag.objects.public().select_related("regime"),
+                to_attr="public_flags",
+            )
+        )
+
     def given_by_country(self, code):
         return self.filter(giver_country=code)
 
@@ -568,6 +579,9 @@ class SanctionsRegime(TimeStamped):
         ],
     )
     name = models.CharField(max_length=300)
+    short_name = models.CharField(
+        max_length=80, blank=True, help_text='For badges, e.g. "UN DPRK sanctions".'
+    )
     authority = models.CharField(max_length=200, help_text="UN Security Council, EU, US OFAC, UK…")
     target_country = CountryField(blank=True)
     legal_basis = models.TextField(
@@ -600,6 +614,10 @@ class SanctionsRegime(TimeStamped):
 
     def __str__(self):
         return f"{self.code} — {self.name}"
+
+    @property
+    def label(self):
+        return self.short_name or self.code
 
     def get_absolute_url(self):
         return reverse("regime_detail", args=[self.code])

@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..codes import country_name, currency_symbol
 from ..models import DatePrecision
@@ -58,3 +61,14 @@ def money(gift):
 def country(code):
     """'KP' -> 'North Korea'; historical codes by their historical names."""
     return country_name(str(code)) if code else ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label):
+    """A main-menu link, marked as the current page for every URL below it."""
+    url = reverse(url_name)
+    request = context.get("request")
+    current = request is not None and request.path.startswith(url)
+    return format_html(
+        '<a href="{}"{}>{}</a>', url, mark_safe(' aria-current="page"') if current else "", label
+    )
