@@ -615,12 +615,12 @@ class SanctionsRegime(TimeStamped):
     def __str__(self):
         return f"{self.code} — {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("regime_detail", args=[self.code])
+
     @property
     def label(self):
         return self.short_name or self.code
-
-    def get_absolute_url(self):
-        return reverse("regime_detail", args=[self.code])
 
     def clean(self):
         if self.in_force_from and self.in_force_to and self.in_force_to < self.in_force_from:
