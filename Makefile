@@ -8,6 +8,8 @@ TEST_ENV = DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789 
 
 .PHONY: install demo test lint serve
 
+PORT ?= 8000
+
 install:
 	$(UV) sync --frozen
 
@@ -23,3 +25,11 @@ test: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+
+# Production-style serving: configuration comes from the environment (see README).
+serve: install
+	$(UV) run python manage.py check --deploy --fail-level ERROR
+	$(UV) run python manage.py collectstatic --noinput --verbosity 0
+	$(UV) run python manage.py migrate --noinput
+	$(UV) run gunicorn registry.wsgi --bind 0.0.0.0:$(PORT) --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"

@@ -1,15 +1,33 @@
 from django.contrib import admin
-from django.db.models import F
+from django.db.models import F, Q
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LeaderAdminForm
 from .models import Gift, Leader, SanctionsFlag, SanctionsRegime, Source, Visit
 from .templatetags.registry import fuzzy_date, money
+from .text import fold
 
 admin.site.site_header = "Diplomatic Gift Registry"
 admin.site.site_title = "Gift Registry admin"
 admin.site.index_title = "Records"
+
+
+class FoldedSearchMixin:
+    """Admin search that also matches folded text (any case, accents, punctuation), so
+    "Kim Jong-eun", "kim jong eun" and "김정은" find the same leader."""
+
+    folded_search_fields = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = fold(search_term)
+        if folded and self.folded_search_fields:
+            matches = Q()
+            for field in self.folded_search_fields:
+                matches |= Q(**{f"{field}__contains": folded})
+            results |= queryset.filter(matches)
+        return results, may_have_duplicates
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -39,11 +57,12 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(SimpleHistoryAdmin):
+class LeaderAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     form = LeaderAdminForm
     list_display = ["name", "native_name", "country", "title", "wikidata_id"]
     list_filter = [("country", CountryFilter)]
-    search_fields = ["name", "native_name", "search_text", "title", "wikidata_id"]
+    search_fields = ["name", "native_name", "title", "wikidata_id"]
+    folded_search_fields = ["search_text"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -145,7 +164,7 @@ class SanctionsFlagInline(admin.StackedInline):
 
 
 @admin.register(Gift)
-class GiftAdmin(SimpleHistoryAdmin):
+class GiftAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "item",
         "when",
@@ -166,13 +185,11 @@ class GiftAdmin(SimpleHistoryAdmin):
     ]
     search_fields = [
         "item",
-        "description",
-        "giver__search_text",
-        "recipient__search_text",
-        "giver_as_reported",
-        "recipient_as_reported",
+        "giver__name",
+        "recipient__name",
         "import_key",
     ]
+    folded_search_fields = ["search_text", "giver__search_text", "recipient__search_text"]
     date_hierarchy = "date"
     autocomplete_fields = ["giver", "recipient", "visit", "sources"]
     readonly_fields = ["import_key", "published_at", "created_at", "updated_at"]
