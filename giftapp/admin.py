@@ -1,16 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
+from django.template.response import TemplateResponse
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import LeaderAdminForm
-from .models import Gift, Leader, SanctionsFlag, SanctionsRegime, Source, Visit
+from . import workflow
+from .forms import (
+    LeaderAdminForm,
+    LockedPublishedFormSet,
+    MergeLeadersForm,
+    PublicationCheckedForm,
+    RetractionForm,
+)
+from .models import Gift, Leader, LeaderRedirect, SanctionsFlag, SanctionsRegime, Source, Visit
 from .templatetags.registry import fuzzy_date, money
 from .text import fold
-
-admin.site.site_header = "Diplomatic Gift Registry"
-admin.site.site_title = "Gift Registry admin"
-admin.site.index_title = "Records"
 
 
 class FoldedSearchMixin:
@@ -28,6 +34,110 @@ class FoldedSearchMixin:
                 matches |= Q(**{f"{field}__contains": folded})
             results |= queryset.filter(matches)
         return results, may_have_duplicates
+
+
+class PublicationAdminMixin:
+    """The editorial workflow, enforced on the server for a publishable model's admin:
+    the change form, the actions, crafted POSTs and reverts from history."""
+
+    form = PublicationCheckedForm
+    actions = ["submit_for_review", "publish_selected", "retract_selected"]
+
+    def has_review_permission(self, request):
+        return workflow.is_reviewer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.may_delete(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "retracted_at"]
+        if not workflow.is_reviewer(request.user):
+            fields.append("retraction_reason")
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "publication_status":
+            kwargs["choices"] = [
+                (status.value, status.label) for status in workflow.allowed_statuses(request.user)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting is a change: the history page may be viewable, the revert not.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def apply_to_each(self, request, queryset, change, done_message):
+        """Apply change(record) to each record the user may change; report the outcome."""
+        done, problems = 0, []
+        for record in queryset:
+            if not self.has_change_permission(request, record):
+                problems.append(f"You cannot change “{record}”.")
+                continue
+            problem = change(record)
+            if problem:
+                problems.append(problem)
+            else:
+                done += 1
+        if done:
+            noun = (
+                self.model._meta.verbose_name if done == 1 else self.model._meta.verbose_name_plural
+            )
+            self.message_user(request, f"{done} {noun} {done_message}.", messages.SUCCESS)
+        for problem in problems:
+            self.message_user(request, problem, messages.WARNING)
+
+    @admin.action(description="Submit selected for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self.apply_to_each(request, queryset, workflow.submit_for_review, "submitted for review")
+
+    @admin.action(description="Publish selected", permissions=["review"])
+    def publish_selected(self, request, queryset):
+        self.apply_to_each(request, queryset, workflow.publish, "published")
+
+    @admin.action(description="Retract selected (with a reason)", permissions=["review"])
+    def retract_selected(self, request, queryset):
+        form = RetractionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self.apply_to_each(
+                request, queryset, lambda record: workflow.retract(record, reason), "retracted"
+            )
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": f"Retract {self.model._meta.verbose_name_plural}",
+            "opts": self.model._meta,
+            "records": queryset,
+            "form": form,
+            "action": "retract_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/retract_confirmation.html", context)
+
+
+class PublicationInlineMixin:
+    """Inline rows follow the workflow too: editors cannot publish from an inline or touch
+    a published row, and nobody deletes a published row."""
+
+    form = PublicationCheckedForm
+    formset = LockedPublishedFormSet
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.is_reviewer(request.user):
+            fields.append("publication_status")
+        return fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.reviewer = workflow.is_reviewer(request.user)
+        return formset
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -69,9 +179,39 @@ class LeaderAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         (None, {"fields": ["name", "native_name", "aliases", "country", "title"]}),
         ("Identifiers", {"fields": ["slug", "wikidata_id", "created_at", "updated_at"]}),
     ]
+    actions = ["merge_selected"]
+
+    def has_review_permission(self, request):
+        return workflow.is_reviewer(request.user)
+
+    @admin.action(description="Merge the two selected leaders", permissions=["review"])
+    def merge_selected(self, request, queryset):
+        leaders = list(queryset[:3])
+        if len(leaders) != 2:
+            self.message_user(request, "Select exactly two leaders to merge.", messages.WARNING)
+            return None
+        form = MergeLeadersForm(leaders, request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            keep, duplicate = form.pair()
+            workflow.merge_leaders(keep, duplicate)
+            self.message_user(
+                request,
+                f"Merged “{duplicate}” into “{keep}”; /leaders/{duplicate.slug}/ now redirects.",
+                messages.SUCCESS,
+            )
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": "Merge two leaders",
+            "opts": self.model._meta,
+            "records": leaders,
+            "form": form,
+            "action": "merge_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/merge_leaders.html", context)
 
 
-class VisitGiftInline(admin.TabularInline):
+class VisitGiftInline(PublicationInlineMixin, admin.TabularInline):
     model = Gift
     extra = 0
     show_change_link = True
@@ -110,7 +250,7 @@ class GiftsFromHostsInline(VisitGiftInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(PublicationAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "start_date",
@@ -148,7 +288,7 @@ class VisitAdmin(SimpleHistoryAdmin):
     ]
 
 
-class SanctionsFlagInline(admin.StackedInline):
+class SanctionsFlagInline(PublicationInlineMixin, admin.StackedInline):
     model = SanctionsFlag
     extra = 0
     show_change_link = True
@@ -164,7 +304,7 @@ class SanctionsFlagInline(admin.StackedInline):
 
 
 @admin.register(Gift)
-class GiftAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class GiftAdmin(PublicationAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "item",
         "when",
@@ -256,10 +396,21 @@ class SanctionsRegimeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SanctionsFlag)
-class SanctionsFlagAdmin(SimpleHistoryAdmin):
+class SanctionsFlagAdmin(PublicationAdminMixin, SimpleHistoryAdmin):
     list_display = ["gift", "regime", "status", "alleged_by", "alleged_on", "publication_status"]
     list_select_related = ["gift", "regime"]
     list_filter = ["publication_status", "status", "regime"]
     search_fields = ["gift__item", "regime__code", "provisions", "alleged_by", "denied_by"]
     autocomplete_fields = ["gift", "regime", "sources"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
+
+
+@admin.register(LeaderRedirect)
+class LeaderRedirectAdmin(SimpleHistoryAdmin):
+    list_display = ["old_slug", "leader", "created_at"]
+    list_select_related = ["leader"]
+    search_fields = ["old_slug", "leader__name"]
+    readonly_fields = ["old_slug", "leader", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import Leader
+from .models import Leader, PublicationStatus
+from .workflow import EDITABLE_BY_EDITORS
 
 
 class LinesField(forms.CharField):
@@ -28,3 +29,77 @@ class LeaderAdminForm(forms.ModelForm):
     class Meta:
         model = Leader
         fields = ["name", "native_name", "aliases", "country", "title", "slug", "wikidata_id"]
+
+
+class PublicationCheckedForm(forms.ModelForm):
+    """Refuses to publish a record that breaks the publication rules, naming what is missing.
+
+    The check runs after the instance has taken the form's values, and counts the sources
+    the form is about to save when it has a sources field.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        record = self.instance
+        if record.publication_status != PublicationStatus.PUBLISHED:
+            return
+        sources = self.cleaned_data.get("sources") if "sources" in self.fields else None
+        for problem in record.publication_problems(sources=sources):
+            self.add_error(
+                "publication_status" if "publication_status" in self.fields else None, problem
+            )
+
+
+class LockedPublishedFormSet(forms.BaseInlineFormSet):
+    """Inline rows of published or retracted records: only a reviewer changes them, and
+    nobody deletes them (they are retracted instead)."""
+
+    reviewer = False  # set per request by the admin
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            record = form.instance
+            if record.pk is None or record.publication_status in EDITABLE_BY_EDITORS:
+                continue
+            if self._should_delete_form(form):
+                raise forms.ValidationError(
+                    f"“{record}” is {record.get_publication_status_display().lower()}: "
+                    "retract it instead of deleting it."
+                )
+            if form.has_changed() and not self.reviewer:
+                raise forms.ValidationError(
+                    f"“{record}” is {record.get_publication_status_display().lower()}: "
+                    "only a reviewer can change it."
+                )
+
+
+class RetractionForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="Shown to the public on the record's page.",
+    )
+
+
+class MergeLeadersForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Keep",
+        help_text="The other leader's gifts and visits move to this one; its names become "
+        "aliases and its page redirects here.",
+    )
+
+    def __init__(self, leaders, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.leaders = {leader.pk: leader for leader in leaders}
+        self.fields["keep"].choices = [
+            (leader.pk, f"{leader} — /leaders/{leader.slug}/") for leader in leaders
+        ]
+
+    def pair(self):
+        """(keep, duplicate), once the form is valid."""
+        keep = self.leaders[self.cleaned_data["keep"]]
+        (duplicate,) = (leader for pk, leader in self.leaders.items() if pk != keep.pk)
+        return keep, duplicate

@@ -23,6 +23,14 @@ def _in_codes(field, codes, *, blank_ok=True):
     return condition
 
 
+def _retraction_constraint(model_name):
+    return models.CheckConstraint(
+        condition=~Q(publication_status=PublicationStatus.RETRACTED) | ~Q(retraction_reason=""),
+        name=f"{model_name}_retraction_has_reason",
+        violation_error_message="Give the reason for the retraction.",
+    )
+
+
 def _choices_constraint(model_name, field, choices):
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": choices.values}),
@@ -83,6 +91,31 @@ class Publishable(models.Model):
     @property
     def is_retracted(self):
         return self.publication_status == PublicationStatus.RETRACTED
+
+    def publication_problems(self, sources=None):
+        """Why this record cannot be published yet, as messages; empty when it can be.
+
+        `sources` stands for the record's sources as a form is about to save them; without
+        it the saved sources are counted (a query).
+        """
+        if sources is None:
+            sources = self.sources.all() if self.pk else []
+        problems = [] if len(sources) else ["Add at least one source before publishing."]
+        return problems + self.own_publication_problems()
+
+    def own_publication_problems(self):
+        return []
+
+    def publication_field_errors(self):
+        """Field errors of the publication fields themselves, for clean()."""
+        if self.is_retracted and not self.retraction_reason.strip():
+            return {"retraction_reason": "Give the reason for the retraction."}
+        return {}
+
+    def clean(self):
+        errors = self.publication_field_errors()
+        if errors:
+            raise ValidationError(errors)
 
     def stamp_publication(self):
         """Record when the record was first published or retracted."""
@@ -232,6 +265,7 @@ class Visit(TimeStamped, Publishable):
             ),
             _choices_constraint("visit", "kind", VisitKind),
             _choices_constraint("visit", "publication_status", PublicationStatus),
+            _retraction_constraint("visit"),
         ]
         indexes = [
             # The timeline: published visits in date order, optionally by host country.
@@ -254,8 +288,11 @@ class Visit(TimeStamped, Publishable):
         return reverse("visit_detail", args=[self.slug])
 
     def clean(self):
+        errors = self.publication_field_errors()
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+            errors["end_date"] = "The end date cannot be before the start date."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Category(models.TextChoices):
@@ -448,6 +485,9 @@ class Gift(TimeStamped, Publishable):
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "id"]
+        permissions = [
+            ("review_records", "Can publish, retract and change published records"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=1),
@@ -496,6 +536,14 @@ class Gift(TimeStamped, Publishable):
             _choices_constraint("gift", "disposition", Disposition),
             _choices_constraint("gift", "date_precision", DatePrecision),
             _choices_constraint("gift", "publication_status", PublicationStatus),
+            _retraction_constraint("gift"),
+            # A register may omit a country on a draft; a published gift names both.
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | (~Q(giver_country="") & ~Q(recipient_country="")),
+                name="gift_published_has_both_countries",
+                violation_error_message="A published gift needs both countries.",
+            ),
             # The stored date is the first day of its period, and blank only when unknown.
             models.CheckConstraint(
                 condition=Q(date_precision=DatePrecision.UNKNOWN, date__isnull=True)
@@ -541,7 +589,7 @@ class Gift(TimeStamped, Publishable):
         return period_end(self.date, self.date_precision)
 
     def clean(self):
-        errors = {}
+        errors = self.publication_field_errors()
         if self.value is not None and not self.currency:
             errors["currency"] = "Give the currency of the value."
         if self.currency and self.value is None:
@@ -555,6 +603,11 @@ class Gift(TimeStamped, Publishable):
             errors["date"] = message
         if errors:
             raise ValidationError(errors)
+
+    def own_publication_problems(self):
+        if not (self.giver_country and self.recipient_country):
+            return ["Give both the giver's and the recipient's country before publishing."]
+        return []
 
     def refresh_search_text(self):
         self.search_text = fold_all(
@@ -672,6 +725,16 @@ class SanctionsFlag(TimeStamped, Publishable):
         constraints = [
             _choices_constraint("sanctionsflag", "status", FlagStatus),
             _choices_constraint("sanctionsflag", "publication_status", PublicationStatus),
+            _retraction_constraint("sanctionsflag"),
+            # A published claim says what it relies on, who makes it and when.
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | (~Q(provisions="") & ~Q(alleged_by="") & Q(alleged_on__isnull=False)),
+                name="sanctionsflag_published_is_complete",
+                violation_error_message=(
+                    "A published flag needs its provisions, who alleged it and when."
+                ),
+            ),
         ]
         indexes = [
             # "Flagged" filters and badges: public, not-cleared flags of a gift.
@@ -691,3 +754,34 @@ class SanctionsFlag(TimeStamped, Publishable):
 
     def get_absolute_url(self):
         return self.gift.get_absolute_url() + f"#flag-{self.pk}"
+
+    def own_publication_problems(self):
+        missing = [
+            label
+            for label, value in [
+                ("the provisions relied on", self.provisions.strip()),
+                ("who alleged it", self.alleged_by.strip()),
+                ("when it was alleged", self.alleged_on),
+            ]
+            if not value
+        ]
+        if missing:
+            return [f"Give {', '.join(missing)} before publishing this flag."]
+        return []
+
+
+class LeaderRedirect(TimeStamped):
+    """An old leader URL that lives on after two leaders were merged."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="redirects")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.leader.slug}"
+
+    def get_absolute_url(self):
+        return reverse("leader_detail", args=[self.old_slug])

@@ -73,7 +73,7 @@ if "*" in ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name hosts; '*' is refused with DEBUG=false.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "giftapp.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -99,3 +99,14 @@ def make_staff(username="editor", *, perms_app="giftapp", superuser=False):
     else:
         user.user_permissions.set(Permission.objects.filter(content_type__app_label=perms_app))
     return user
+
+
+def make_user(username, role):
+    """A staff account in one of the registry's roles: "editor" or "reviewer"."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=username, password="correct horse battery staple", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -1,0 +1,158 @@
+"""The editorial workflow: roles, who may move a record to which status, and leader merges.
+
+Editors create and edit drafts and submit them for review; reviewers publish, retract and
+change published records. The rules live here so that the admin, its actions and the
+importers all ask the same questions.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Gift, LeaderRedirect, PublicationStatus, SanctionsFlag, Visit
+
+REVIEW_PERMISSION = "giftapp.review_records"
+EDITOR, REVIEWER = "editor", "reviewer"
+
+EDITABLE_BY_EDITORS = (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW)
+
+# Models an editor works on, and the actions granted on each.
+EDITOR_PERMISSIONS = {
+    "gift": ("add", "change", "delete", "view"),
+    "visit": ("add", "change", "delete", "view"),
+    "sanctionsflag": ("add", "change", "delete", "view"),
+    "leader": ("add", "change", "view"),
+    "source": ("add", "change", "view"),
+    "sanctionsregime": ("view",),
+    "leaderredirect": ("view",),
+}
+REVIEWER_PERMISSIONS = {
+    "gift": ("add", "change", "delete", "view", "review_records"),
+    "visit": ("add", "change", "delete", "view"),
+    "sanctionsflag": ("add", "change", "delete", "view"),
+    "leader": ("add", "change", "delete", "view"),
+    "source": ("add", "change", "delete", "view"),
+    "sanctionsregime": ("add", "change", "delete", "view"),
+    "leaderredirect": ("view", "delete"),
+}
+
+
+def _codenames(grants):
+    for model, actions in grants.items():
+        for action in actions:
+            yield action if action == "review_records" else f"{action}_{model}"
+
+
+def setup_roles(using="default"):
+    """Create or update the editor and reviewer groups. Idempotent."""
+    for name, grants in [(EDITOR, EDITOR_PERMISSIONS), (REVIEWER, REVIEWER_PERMISSIONS)]:
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = set(_codenames(grants))
+        perms = Permission.objects.using(using).filter(
+            content_type__app_label="giftapp", codename__in=wanted
+        )
+        missing = wanted - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Permissions missing for role {name}: {sorted(missing)}")
+        group.permissions.set(perms)
+
+
+def is_reviewer(user):
+    return user.is_active and (user.is_superuser or user.has_perm(REVIEW_PERMISSION))
+
+
+def allowed_statuses(user):
+    if is_reviewer(user):
+        return list(PublicationStatus)
+    return list(EDITABLE_BY_EDITORS)
+
+
+def may_edit(user, record):
+    """Editors change drafts and records in review; reviewers change anything."""
+    return (
+        record is None
+        or record.pk is None
+        or is_reviewer(user)
+        or (record.publication_status in EDITABLE_BY_EDITORS)
+    )
+
+
+def may_delete(record):
+    """Nothing published is deleted: it is retracted, and keeps its URL."""
+    return record is None or record.publication_status in EDITABLE_BY_EDITORS
+
+
+def submit_for_review(record):
+    if record.publication_status != PublicationStatus.DRAFT:
+        return f"“{record}” is not a draft."
+    record.publication_status = PublicationStatus.IN_REVIEW
+    record.save()
+    return None
+
+
+def publish(record):
+    """Publish a record, or say why it cannot be published."""
+    if record.publication_status == PublicationStatus.PUBLISHED:
+        return f"“{record}” is already published."
+    problems = record.publication_problems()
+    if problems:
+        return f"“{record}” was not published: {' '.join(problems)}"
+    record.publication_status = PublicationStatus.PUBLISHED
+    record.retraction_reason = ""
+    record.retracted_at = None
+    record.save()
+    return None
+
+
+def retract(record, reason):
+    if record.publication_status != PublicationStatus.PUBLISHED:
+        return f"“{record}” is not published, so it cannot be retracted."
+    record.publication_status = PublicationStatus.RETRACTED
+    record.retraction_reason = reason
+    record.retracted_at = timezone.now()
+    record.save()
+    return None
+
+
+@transaction.atomic
+def merge_leaders(keep, duplicate):
+    """Fold `duplicate` into `keep`: every gift and visit moves, the duplicate's names become
+    aliases, its URL redirects to `keep`, and it is deleted (history records each step)."""
+    if keep.pk == duplicate.pk:
+        raise ValueError("A leader cannot be merged into itself.")
+    for gift in Gift.objects.filter(giver=duplicate):
+        gift.giver = keep
+        gift.save()
+    for gift in Gift.objects.filter(recipient=duplicate):
+        gift.recipient = keep
+        gift.save()
+    for visit in Visit.objects.filter(visitors=duplicate):
+        visit.visitors.remove(duplicate)
+        visit.visitors.add(keep)
+    for visit in Visit.objects.filter(hosts=duplicate):
+        visit.hosts.remove(duplicate)
+        visit.hosts.add(keep)
+    keep.native_name = keep.native_name or duplicate.native_name
+    names = set(keep.aliases) | set(duplicate.all_names())
+    keep.aliases = sorted(names - {keep.name, keep.native_name, ""})
+    keep.wikidata_id = keep.wikidata_id or duplicate.wikidata_id
+    keep.save()
+    old_slug = duplicate.slug
+    duplicate.redirects.update(leader=keep)
+    duplicate.delete()
+    LeaderRedirect.objects.create(old_slug=old_slug, leader=keep)
+    return keep
+
+
+def review_queue():
+    """Records waiting for a reviewer, oldest first within each kind (three queries)."""
+    in_review = PublicationStatus.IN_REVIEW
+    return {
+        "gifts": Gift.objects.filter(publication_status=in_review)
+        .select_related("giver", "recipient")
+        .order_by("updated_at"),
+        "visits": Visit.objects.filter(publication_status=in_review).order_by("updated_at"),
+        "flags": SanctionsFlag.objects.filter(publication_status=in_review)
+        .select_related("gift", "regime")
+        .order_by("updated_at"),
+    }
