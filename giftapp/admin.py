@@ -14,7 +14,16 @@ from .forms import (
     PublicationCheckedForm,
     RetractionForm,
 )
-from .models import Gift, Leader, LeaderRedirect, SanctionsFlag, SanctionsRegime, Source, Visit
+from .models import (
+    Gift,
+    ImportBatch,
+    Leader,
+    LeaderRedirect,
+    SanctionsFlag,
+    SanctionsRegime,
+    Source,
+    Visit,
+)
 from .templatetags.registry import fuzzy_date, money
 from .text import fold
 
@@ -414,3 +423,31 @@ class LeaderRedirectAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "rows", "published", "created_at"]
+    list_select_related = ["user"]
+    list_filter = ["format", "published"]
+    search_fields = ["file_name", "file_sha256"]
+    readonly_fields = [
+        "created_at",
+        "user",
+        "file_name",
+        "file_sha256",
+        "format",
+        "published",
+        "rows",
+        "counts",
+        "skipped",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff

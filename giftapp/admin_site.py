@@ -1,10 +1,17 @@
-from django.contrib import admin
+import io
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from .models import Gift, Leader, SanctionsFlag, Visit
-from .workflow import review_queue
+from .forms import ImportUploadForm
+from .importers.pipeline import ImportFileError, run_import
+from .importers.report import summary_lines
+from .models import Gift, Leader, PendingImport, SanctionsFlag, Visit
+from .workflow import is_reviewer, review_queue
 
 QUALITY_SAMPLE = 50
 
@@ -18,6 +25,12 @@ class RegistryAdminSite(admin.AdminSite):
         return [
             path("review-queue/", self.admin_view(self.review_queue_view), name="review_queue"),
             path("data-quality/", self.admin_view(self.data_quality_view), name="data_quality"),
+            path("import/", self.admin_view(self.import_view), name="import_gifts"),
+            path(
+                "import/<int:pk>/confirm/",
+                self.admin_view(self.import_confirm_view),
+                name="import_gifts_confirm",
+            ),
             *super().get_urls(),
         ]
 
@@ -78,3 +91,57 @@ class RegistryAdminSite(admin.AdminSite):
             "sample_size": QUALITY_SAMPLE,
         }
         return TemplateResponse(request, "admin/data_quality.html", context)
+
+    def import_view(self, request):
+        """Upload a register file and see the dry-run report; confirming imports it."""
+        if not request.user.has_perm("giftapp.add_gift"):
+            raise PermissionDenied
+        reviewer = is_reviewer(request.user)
+        form = ImportUploadForm(request.POST or None, request.FILES or None, reviewer=reviewer)
+        context = self.each_context(request) | {"title": "Import a register", "form": form}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            pending = PendingImport.objects.create(
+                user=request.user,
+                file_name=upload.name[:300],
+                format=form.cleaned_data["format"],
+                publish=form.cleaned_data.get("publish", False),
+                content=upload.read(),
+            )
+            result = self._run(request, pending, dry_run=True)
+            context |= {"pending": pending, "result": result}
+        return TemplateResponse(request, "admin/import_gifts.html", context)
+
+    def import_confirm_view(self, request, pk):
+        pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+        if request.method != "POST":
+            return redirect("admin:import_gifts")
+        result = self._run(request, pending, dry_run=False)
+        if result is not None and result.written:
+            pending.delete()
+            messages.success(request, f"Imported {pending.file_name} as batch #{result.batch.pk}.")
+        context = self.each_context(request) | {
+            "title": "Import a register",
+            "form": ImportUploadForm(reviewer=is_reviewer(request.user)),
+            "result": result,
+            "confirmed": True,
+        }
+        return TemplateResponse(request, "admin/import_gifts.html", context)
+
+    def _run(self, request, pending, *, dry_run):
+        try:
+            result = run_import(
+                io.BytesIO(bytes(pending.content)),
+                pending.format,
+                file_name=pending.file_name,
+                user=request.user,
+                publish=pending.publish,
+                skip_invalid=False,
+                dry_run=dry_run,
+            )
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+            pending.delete()
+            return None
+        result.lines = summary_lines(result, detail_limit=500)
+        return result

@@ -103,3 +103,33 @@ class MergeLeadersForm(forms.Form):
         keep = self.leaders[self.cleaned_data["keep"]]
         (duplicate,) = (leader for pk, leader in self.leaders.items() if pk != keep.pk)
         return keep, duplicate
+
+
+class ImportUploadForm(forms.Form):
+    MAX_BYTES = 50 * 1024 * 1024
+
+    file = forms.FileField(help_text="A CSV file in UTF-8, at most 50 MB.")
+    format = forms.ChoiceField(
+        choices=[
+            ("registry", "Registry interchange CSV"),
+            ("us-federal-register", "US Federal Register (gifts to federal employees)"),
+            ("uk-ministers", "UK register of ministers' gifts"),
+        ]
+    )
+    publish = forms.BooleanField(
+        required=False,
+        help_text="Publish the rows that pass the publication rules (reviewers only).",
+    )
+
+    def __init__(self, *args, reviewer=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not reviewer:
+            del self.fields["publish"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 50 MB: split it, or use the command line."
+            )
+        return upload

@@ -1,6 +1,7 @@
 import calendar
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -54,6 +55,66 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ImportBatch(models.Model):
+    """One run of import_gifts that wrote to the registry: who, when, which file, what."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField("file SHA-256", max_length=64)
+    format = models.CharField(max_length=40)
+    published = models.BooleanField(default=False, help_text="Imported with --publish.")
+    rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(
+        default=dict, help_text="Outcomes per entity: created, updated, unchanged, …"
+    )
+    skipped = models.JSONField(default=dict, help_text="Rows skipped, by reason.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name} ({self.format}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("admin:giftapp_importbatch_change", args=[self.pk])
+
+
+class PendingImport(models.Model):
+    """An uploaded register file between its dry run and the editor's confirmation.
+
+    Kept in the database so that any app server can finish what another one started.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    file_name = models.CharField(max_length=300)
+    format = models.CharField(max_length=40)
+    publish = models.BooleanField(default=False)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.format}), uploaded {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def _batch_field():
+    return models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The import that created this record.",
+    )
 
 
 class PublicationStatus(models.TextChoices):
@@ -134,6 +195,7 @@ class Source(TimeStamped):
     published_on = models.DateField(null=True, blank=True)
     archived_url = models.URLField("archived URL", max_length=500, blank=True)
     quote = models.TextField(blank=True, help_text="The passage relied on, verbatim.")
+    import_batch = _batch_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -176,6 +238,7 @@ class Leader(TimeStamped):
     )
     search_text = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
+    import_batch = _batch_field()
 
     class Meta:
         ordering = ["name"]
@@ -246,6 +309,7 @@ class Visit(TimeStamped, Publishable):
     hosts = models.ManyToManyField(Leader, related_name="visits_hosted", blank=True)
     summary = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, related_name="visits", blank=True)
+    import_batch = _batch_field()
     history = HistoricalRecords(m2m_fields=[visitors, hosts, sources])
 
     objects = VisitQuerySet.as_manager()
@@ -478,6 +542,7 @@ class Gift(TimeStamped, Publishable):
     )
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="gifts", blank=True)
+    import_batch = _batch_field()
     search_text = models.TextField(blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[sources])
 
@@ -715,6 +780,7 @@ class SanctionsFlag(TimeStamped, Publishable):
     denied_by = models.CharField(max_length=300, blank=True)
     denial = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, related_name="flags", blank=True)
+    import_batch = _batch_field()
     history = HistoricalRecords(m2m_fields=[sources])
 
     objects = SanctionsFlagQuerySet.as_manager()

@@ -1,0 +1,183 @@
+"""The registry's interchange format (DESIGN.md "Interchange CSV") and its JSON twin.
+
+CSV: one row per gift in HEADER order, UTF-8 without BOM, RFC 4180 quoting, CRLF line
+ends, rows by id; every cell made spreadsheet-safe.
+
+JSON: an array of objects with the CSV's field names, typed for JSON, plus `url`:
+- `id` and `quantity` are numbers (quantity null when the source says "several");
+- `value` and `value_usd` are strings of plain decimals ("1500.00"), so that no amount
+  passes through a binary float; null when unknown;
+- `date` is the CSV's string ("2024-06-19", "2024-06" or "2024" by precision), null when
+  unknown;
+- `sanctions` is a list of {"regime": code, "status": status} and `sources` a list of URLs,
+  in the CSV's order;
+- every other field is a string, "" when blank. No spreadsheet-safety prefix is added.
+
+With public=True (the public export) only public flags are listed and a visit's slug only
+when the visit is published; with public=False every flag and visit is written.
+"""
+
+import csv
+import json
+
+from django.db.models import Prefetch
+
+from .models import DatePrecision, PublicationStatus, SanctionsFlag
+
+HEADER = (
+    "id",
+    "date",
+    "giver",
+    "giver_country",
+    "recipient",
+    "recipient_country",
+    "visit",
+    "item",
+    "description",
+    "category",
+    "quantity",
+    "value",
+    "currency",
+    "value_usd",
+    "value_note",
+    "disposition",
+    "sanctions",
+    "sources",
+    "giver_as_reported",
+    "recipient_as_reported",
+    "notes",
+    "publication_status",
+)
+
+# A spreadsheet reads a cell starting with one of these as a formula (or strips the quote).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_safe(text):
+    """'=HYPERLINK(…)' -> "'=HYPERLINK(…)": the registry importer removes one leading '."""
+    text = str(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def format_date(date, precision):
+    """A date by its precision: '2024-06-19', '2024-06', '2024', or '' when unknown."""
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%Y-%m}"
+    return date.isoformat()
+
+
+def format_decimal(value):
+    """Decimal('1500') -> '1500.00'; None -> ''."""
+    return "" if value is None else f"{value:.2f}"
+
+
+def for_export(queryset, *, public=True):
+    """The gifts in id order with everything a row needs, in a few queries per chunk."""
+    flags = SanctionsFlag.objects.public() if public else SanctionsFlag.objects.all()
+    return (
+        queryset.order_by("id")
+        .select_related("giver", "recipient", "visit")
+        .prefetch_related(
+            "sources",
+            Prefetch(
+                "flags",
+                queryset=flags.select_related("regime").order_by(),
+                to_attr="interchange_flags",
+            ),
+        )
+    )
+
+
+def _flags(gift, public):
+    """The gift's flags as the export lists them. Runs a query unless for_export() ran."""
+    flags = getattr(gift, "interchange_flags", None)
+    if flags is None:
+        if public and not gift.is_public:
+            return []
+        flags = gift.flags.select_related("regime")
+        if public:
+            flags = flags.filter(publication_status=PublicationStatus.PUBLISHED)
+    return sorted((flag.regime.code, flag.status) for flag in flags)
+
+
+def _source_urls(gift):
+    """Sorted source URLs; runs a query unless the sources were prefetched."""
+    return sorted(source.url for source in gift.sources.all() if source.url)
+
+
+def gift_values(gift, *, public=True):
+    """The interchange fields of one gift, typed: the common ground of CSV and JSON."""
+    visit = gift.visit
+    show_visit = visit is not None and (
+        not public or visit.publication_status == PublicationStatus.PUBLISHED
+    )
+    return {
+        "id": gift.pk,
+        "date": format_date(gift.date, gift.date_precision) or None,
+        "giver": gift.giver.name if gift.giver else "",
+        "giver_country": str(gift.giver_country or ""),
+        "recipient": gift.recipient.name if gift.recipient else "",
+        "recipient_country": str(gift.recipient_country or ""),
+        "visit": visit.slug if show_visit else "",
+        "item": gift.item,
+        "description": gift.description,
+        "category": gift.category,
+        "quantity": gift.quantity,
+        "value": None if gift.value is None else format_decimal(gift.value),
+        "currency": gift.currency,
+        "value_usd": None if gift.value_usd is None else format_decimal(gift.value_usd),
+        "value_note": gift.value_note,
+        "disposition": gift.disposition,
+        "sanctions": [{"regime": code, "status": status} for code, status in _flags(gift, public)],
+        "sources": _source_urls(gift),
+        "giver_as_reported": gift.giver_as_reported,
+        "recipient_as_reported": gift.recipient_as_reported,
+        "notes": gift.notes,
+        "publication_status": gift.publication_status,
+    }
+
+
+def gift_row(gift, *, public=True):
+    """One gift as a CSV row: a list of spreadsheet-safe strings in HEADER order."""
+    values = gift_values(gift, public=public)
+    values["sanctions"] = ";".join(f"{s['regime']}:{s['status']}" for s in values["sanctions"])
+    values["sources"] = " ".join(values["sources"])
+    return [spreadsheet_safe("" if values[name] is None else values[name]) for name in HEADER]
+
+
+def gift_record(gift, *, public=True, url=""):
+    """One gift as a JSON object (see the module docstring for the types), with its URL."""
+    return gift_values(gift, public=public) | {"url": url}
+
+
+class _Line:
+    """A file-like object whose write() hands back the text, for csv.writer."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(gifts, *, public=True, header=True):
+    """The interchange CSV as lines of text (each ending CRLF): the header, then a row for
+    each gift in the order given (for_export() gives id order)."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    if header:
+        yield writer.writerow(HEADER)
+    for gift in gifts:
+        yield writer.writerow(gift_row(gift, public=public))
+
+
+def json_chunks(gifts, *, public=True, url_for=lambda gift: ""):
+    """A JSON array of gift records, as pieces of text to stream."""
+    yield "["
+    separator = "\n"
+    for gift in gifts:
+        yield separator + json.dumps(
+            gift_record(gift, public=public, url=url_for(gift)), ensure_ascii=False
+        )
+        separator = ",\n"
+    yield "\n]\n"
