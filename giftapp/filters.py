@@ -1,0 +1,564 @@
+"""The public gift list's filters: every parameter of DESIGN.md "Gift list parameters".
+
+GiftFilter validates the query string (a bad value is a form error, never a 500), filters
+the public gifts, sorts them, counts the facets and puts the active filters into words.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from html import escape
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import ExtractYear, Lower
+from django.forms.utils import flatatt
+from django.http import QueryDict
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django_countries import countries
+
+from .codes import CURRENCY_CHOICES, country_name
+from .models import Category, FlagStatus, Gift, Leader, SanctionsFlag, SanctionsRegime, Visit
+from .templatetags.registry import amount, fuzzy_date
+
+# sort parameter -> (label, ordering); `id` breaks ties, unknown dates and values go last.
+SORTS = {
+    "-date": ("Newest first", [F("date").desc(nulls_last=True)]),
+    "date": ("Oldest first", [F("date").asc(nulls_last=True)]),
+    "-value": ("Highest value first", [F("value_usd").desc(nulls_last=True)]),
+    "value": ("Lowest value first", [F("value_usd").asc(nulls_last=True)]),
+    "item": ("Gift, A to Z", [Lower("item").asc()]),
+    "-item": ("Gift, Z to A", [Lower("item").desc()]),
+}
+DEFAULT_SORT = "-date"
+FLAGGED_CHOICES = [("yes", "Flagged only"), ("no", "Not flagged")]
+
+# Query-string normalisation: codes in either case, leaders and visits by slug or name.
+UPPER_CASE = {"giver_country", "recipient_country", "country", "currency", "regime"}
+LOWER_CASE = {"category", "flagged", "flag_status", "sort"}
+SLUGS = {"giver", "recipient", "leader", "visit"}
+
+
+@cache
+def country_choices():
+    """Every country the registry knows, by name, historical states included."""
+    return [(c.code, c.name) for c in countries]
+
+
+def year_span(date_from, date_to):
+    """(first, last) year when the range is whole calendar years, else None."""
+    if (
+        date_from
+        and date_to
+        and (date_from.month, date_from.day) == (1, 1)
+        and (date_to.month, date_to.day) == (12, 31)
+        and date_from.year <= date_to.year
+    ):
+        return date_from.year, date_to.year
+    return None
+
+
+def plural(n, singular, plural_form=None):
+    return singular if n == 1 else (plural_form or singular + "s")
+
+
+def join_or(words):
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+class LongSelect(forms.Select):
+    """A select of a few hundred options, rendered in Python: Django renders each option
+    through a template, which made the country and currency lists most of the page's cost."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(str(code))}"{" selected" if str(code) == value else ""}>'
+            f"{escape(str(label))}</option>"
+            for code, label in self.choices
+        )
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{final_attrs}>{options}</select>')
+
+
+class CountryFilter(django_filters.ChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        kwargs.setdefault("widget", LongSelect)
+        kwargs.setdefault("empty_label", "Any country")
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid_choice": "“%(value)s” is not a country code the registry knows: "
+                "use ISO 3166-1 alpha-2, e.g. KP."
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A leader or visit by slug, typed into a text box (a select of thousands would not do)."""
+
+    def __init__(self, *args, noun, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": f"No {noun} has the name or slug “%(value)s”."}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class GiftFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist:
+            for name, form_field in self.fields.items():
+                values = list(dict.fromkeys(getlist(name)))
+                if len(values) > 1 and not isinstance(form_field, forms.MultipleChoiceField):
+                    self.add_error(
+                        name,
+                        f"Give one value, not several ({', '.join(v[:40] for v in values[:5])}).",
+                    )
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        low, high = cleaned.get("value_min"), cleaned.get("value_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("value_max", "The maximum value is below the minimum value.")
+        return cleaned
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One active filter: the words on its chip, the query parameters that remove it,
+    and the filter values that stand without it (to count what removing it would give)."""
+
+    label: str
+    remove: tuple  # of (parameter, value) pairs; value None removes every value
+    without: dict = field(default_factory=dict)
+
+
+@dataclass
+class Facet:
+    name: str  # the query parameter a value sets
+    title: str
+    items: list  # of (value, label, count)
+    countries: bool = False
+
+
+class GiftFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=200,
+        help_text="Items, descriptions and names, in any spelling or script.",
+    )
+    giver_country = CountryFilter(label="Giver country", field_name="giver_country")
+    recipient_country = CountryFilter(label="Recipient country", field_name="recipient_country")
+    country = CountryFilter(label="Either country", method="filter_country")
+    leader = SlugFilter(
+        label="Leader (giver or recipient)",
+        queryset=Leader.objects.all(),
+        method="filter_leader",
+        noun="leader",
+        help_text="A name or page slug, e.g. kim-jong-un.",
+    )
+    giver = SlugFilter(
+        label="Giver (leader)", queryset=Leader.objects.all(), field_name="giver", noun="leader"
+    )
+    recipient = SlugFilter(
+        label="Recipient (leader)",
+        queryset=Leader.objects.all(),
+        field_name="recipient",
+        noun="leader",
+    )
+    visit = SlugFilter(
+        label="Visit",
+        queryset=Visit.objects.published(),
+        field_name="visit",
+        noun="published visit",
+        help_text="The visit's page slug.",
+    )
+    category = django_filters.MultipleChoiceFilter(
+        label="Category",
+        choices=Category.choices,
+        method="filter_category",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a category."},
+    )
+    date_from = django_filters.DateFilter(
+        label="From",
+        field_name="date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2024-06-19."},
+    )
+    date_to = django_filters.DateFilter(
+        label="To",
+        field_name="date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2024-06-19."},
+    )
+    value_min = django_filters.NumberFilter(
+        label="At least (US$)",
+        field_name="value_usd",
+        lookup_expr="gte",
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+    )
+    value_max = django_filters.NumberFilter(
+        label="At most (US$)",
+        field_name="value_usd",
+        lookup_expr="lte",
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+    )
+    currency = django_filters.ChoiceFilter(
+        label="Currency",
+        field_name="currency",
+        choices=CURRENCY_CHOICES,
+        empty_label="Any currency",
+        widget=LongSelect,
+        error_messages={"invalid_choice": "“%(value)s” is not an ISO 4217 currency code."},
+    )
+    flagged = django_filters.ChoiceFilter(
+        label="Sanctions flags",
+        choices=FLAGGED_CHOICES,
+        method="filter_flagged",
+        empty_label="Any",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Use flagged=yes or flagged=no."},
+    )
+    regime = django_filters.ChoiceFilter(
+        label="Sanctions regime",
+        field_name="flags__regime__code",
+        empty_label="Any regime",
+        error_messages={"invalid_choice": "“%(value)s” is not a sanctions regime code."},
+    )
+    flag_status = django_filters.ChoiceFilter(
+        label="Flag status",
+        field_name="flags__status",
+        choices=FlagStatus.choices,
+        empty_label="Any status",
+        error_messages={"invalid_choice": "“%(value)s” is not a flag status."},
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        field_name="date",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a sort order: use " + ", ".join(SORTS) + "."
+        },
+    )
+
+    # Filters applied together rather than one by one (see apply()).
+    COMBINED = {"date_from", "date_to", "regime", "flag_status", "sort"}
+
+    class Meta:
+        model = Gift
+        fields = []
+        form = GiftFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if data is not None:
+            data = normalise(data)
+        if queryset is None:
+            queryset = Gift.objects.public()
+        super().__init__(data, queryset, **kwargs)
+        # Evaluated once, and only when the regime select is shown or a regime is given.
+        # (A plain function: the form deep-copies its fields, and a bound method with them.)
+        self.filters["regime"].extra["choices"] = lambda: self._regime_choices
+
+    @cached_property
+    def _regime_choices(self):
+        """Runs a query (once)."""
+        return [
+            (regime.code, f"{regime.label} ({regime.code})" if regime.short_name else regime.code)
+            for regime in SanctionsRegime.objects.only("code", "short_name")
+        ]
+
+    # Filtering
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.involving_country(value)
+
+    def filter_leader(self, queryset, name, value):
+        return queryset.involving_leader(value)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category__in=value)
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.flagged() if value == "yes" else queryset.not_flagged()
+
+    def filter_queryset(self, queryset):
+        values = self.form.cleaned_data
+        ordering = SORTS[values.get("sort") or DEFAULT_SORT][1]
+        return self.apply(queryset, values).order_by(*ordering, "id")
+
+    def apply(self, queryset, values):
+        """The queryset filtered by these cleaned values (None or [] leaves a filter out)."""
+        for name, value in values.items():
+            if name not in self.COMBINED:
+                queryset = self.filters[name].filter(queryset, value)
+        date_from, date_to = values.get("date_from"), values.get("date_to")
+        if date_from or date_to:
+            queryset = queryset.overlapping(date_from, date_to)
+        regime, status = values.get("regime"), values.get("flag_status")
+        if regime or status:
+            # Both conditions on the same public flag.
+            flags = SanctionsFlag.objects.public().filter(gift=OuterRef("pk"))
+            if regime:
+                flags = flags.filter(regime__code=regime)
+            if status:
+                flags = flags.filter(status=status)
+            queryset = queryset.filter(Exists(flags))
+        return queryset
+
+    def without(self, *names, **overrides):
+        """The public gifts under every active filter except `names` (unsorted)."""
+        values = self.form.cleaned_data | dict.fromkeys(names) | overrides
+        return self.apply(self.queryset, values)
+
+    # Counting
+
+    def counts(self):
+        """The number of gifts matching, and how many of them are flagged: one query."""
+        open_flags = SanctionsFlag.objects.public_open().filter(gift=OuterRef("pk"))
+        return self.qs.aggregate(
+            total=Count("pk"), flagged=Count("pk", filter=Q(Exists(open_flags)))
+        )
+
+    def facets(self):
+        """Facet counts, each under all the other active filters: five aggregate queries."""
+        values = self.form.cleaned_data
+        category_labels = dict(Category.choices)
+        rows = (
+            self.without("category")
+            .values("category")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "category")
+        )
+        facets = [
+            Facet(
+                "category",
+                "Category",
+                [
+                    (r["category"], category_labels.get(r["category"], r["category"]), r["n"])
+                    for r in rows
+                ],
+            )
+        ]
+        for name, title in (
+            ("giver_country", "Giver country"),
+            ("recipient_country", "Recipient country"),
+        ):
+            rows = (
+                self.without(name)
+                .exclude(**{name: ""})
+                .values(name)
+                .annotate(n=Count("pk"))
+                .order_by("-n", name)
+            )
+            facets.append(
+                Facet(name, title, [(r[name], country_name(r[name]), r["n"]) for r in rows], True)
+            )
+        rows = (
+            self.without("date_from", "date_to")
+            .filter(date__isnull=False)
+            .values(year=ExtractYear("date"))
+            .annotate(n=Count("pk"))
+            .order_by("-year")
+        )
+        facets.append(Facet("year", "Year", [(r["year"], str(r["year"]), r["n"]) for r in rows]))
+
+        # Gifts with a public flag of each status (and of the chosen regime, as the two
+        # parameters match the same flag), under the other filters.
+        flags = SanctionsFlag.objects.public().filter(
+            gift__in=self.without("regime", "flag_status").values("pk")
+        )
+        if values.get("regime"):
+            flags = flags.filter(regime__code=values["regime"])
+        counts = dict(
+            flags.values("status")
+            .annotate(n=Count("gift", distinct=True))
+            .values_list("status", "n")
+        )
+        facets.append(
+            Facet(
+                "flag_status",
+                "Flag status",
+                [(s, label, counts[s]) for s, label in FlagStatus.choices if counts.get(s)],
+            )
+        )
+        return facets
+
+    # Words
+
+    def active_filters(self):
+        """The active filters, in the order of the form, as chips."""
+        v = self.form.cleaned_data
+        active = []
+
+        def add(label, *names, remove=None):
+            remove = remove or tuple((n, None) for n in names)
+            active.append(ActiveFilter(label, remove, dict.fromkeys(names)))
+
+        if v.get("q"):
+            add(f"Search: “{v['q']}”", "q")
+        for name, label in (
+            ("giver_country", "Given by"),
+            ("recipient_country", "Received by"),
+            ("country", "Involving"),
+        ):
+            if v.get(name):
+                add(f"{label}: {country_name(v[name])}", name)
+        for name, label in (
+            ("giver", "Giver"),
+            ("recipient", "Recipient"),
+            ("leader", "Involving"),
+        ):
+            if v.get(name):
+                add(f"{label}: {v[name].name}", name)
+        if v.get("visit"):
+            add(f"Visit: {v['visit'].title}", "visit")
+        labels = dict(Category.choices)
+        for value in v.get("category") or []:
+            rest = [c for c in v["category"] if c != value]
+            active.append(
+                ActiveFilter(
+                    f"Category: {labels[value]}", (("category", value),), {"category": rest}
+                )
+            )
+        years = year_span(v.get("date_from"), v.get("date_to"))
+        if years:
+            label = str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+            add(f"{'Year' if years[0] == years[1] else 'Years'}: {label}", "date_from", "date_to")
+        else:
+            if v.get("date_from"):
+                add(f"From: {fuzzy_date(v['date_from'])}", "date_from")
+            if v.get("date_to"):
+                add(f"To: {fuzzy_date(v['date_to'])}", "date_to")
+        if v.get("value_min") is not None:
+            add(f"At least: US$ {amount(v['value_min'])}", "value_min")
+        if v.get("value_max") is not None:
+            add(f"At most: US$ {amount(v['value_max'])}", "value_max")
+        if v.get("currency"):
+            add(f"Currency: {v['currency']}", "currency")
+        if v.get("flagged"):
+            add("Flagged" if v["flagged"] == "yes" else "Not flagged", "flagged")
+        if v.get("regime"):
+            add(f"Regime: {self.regime_label(v['regime'])}", "regime")
+        if v.get("flag_status"):
+            add(f"Flag status: {FlagStatus(v['flag_status']).label}", "flag_status")
+        return active
+
+    def regime_label(self, code):
+        regimes = dict(self._regime_choices)
+        return regimes.get(code, code).removesuffix(f" ({code})")
+
+    def describe(self, total, flagged):
+        """The result in words: "2 gifts received by North Korea, 2024, 1 flagged"."""
+        v = self.form.cleaned_data
+        noun = plural(total, "gift")
+        if v.get("flagged") == "yes":
+            noun = "flagged " + noun
+        phrases = []
+        if v.get("q"):
+            phrases.append(f"matching “{v['q']}”")
+
+        def party(leader_name, code):
+            names = [n for n in (leader_name, country_name(code)) if n]
+            return f"{names[0]} ({names[1]})" if len(names) == 2 else "".join(names)
+
+        giver = party(v["giver"].name if v.get("giver") else "", v.get("giver_country"))
+        recipient = party(
+            v["recipient"].name if v.get("recipient") else "", v.get("recipient_country")
+        )
+        if giver and recipient:
+            phrases.append(f"given by {giver} to {recipient}")
+        elif giver:
+            phrases.append(f"given by {giver}")
+        elif recipient:
+            phrases.append(f"received by {recipient}")
+        involving = [v["leader"].name if v.get("leader") else "", country_name(v.get("country"))]
+        if any(involving):
+            phrases.append("involving " + " and ".join(n for n in involving if n))
+        if v.get("visit"):
+            phrases.append(f"linked to “{v['visit'].title}”")
+        if v.get("category"):
+            labels = dict(Category.choices)
+            words = join_or(labels[c].lower() for c in v["category"])
+            phrases.append(f"in the {plural(len(v['category']), 'category', 'categories')} {words}")
+        period = period_words(v.get("date_from"), v.get("date_to"))
+        if period:
+            phrases.append(period)
+        low, high = v.get("value_min"), v.get("value_max")
+        if low is not None and high is not None:
+            phrases.append(f"worth US$ {amount(low)}–{amount(high)}")
+        elif low is not None:
+            phrases.append(f"worth at least US$ {amount(low)}")
+        elif high is not None:
+            phrases.append(f"worth at most US$ {amount(high)}")
+        if v.get("currency"):
+            phrases.append(f"valued in {v['currency']}")
+        if v.get("regime") or v.get("flag_status"):
+            kind = FlagStatus(v["flag_status"]).label.lower() + " " if v.get("flag_status") else ""
+            article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+            regime = f" under {self.regime_label(v['regime'])}" if v.get("regime") else ""
+            phrases.append(f"with {article} {kind}flag{regime}")
+        if v.get("flagged") == "no":
+            phrases.append("not flagged")
+        elif not v.get("flagged") and flagged:
+            phrases.append(f"{flagged:,} flagged")
+        count = f"{total:,}" if total else "No"
+        return " ".join([f"{count} {noun}", ", ".join(phrases)]).strip()
+
+
+def period_words(date_from, date_to):
+    """'2024', '2000–2024', 'from 15 June 2024', 'until 1 March 2025', or both ends."""
+    years = year_span(date_from, date_to)
+    if years:
+        return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+    if date_from and date_to:
+        return f"from {fuzzy_date(date_from)} to {fuzzy_date(date_to)}"
+    if date_from:
+        return f"from {fuzzy_date(date_from)}"
+    if date_to:
+        return f"until {fuzzy_date(date_to)}"
+    return ""
+
+
+def normalise(data):
+    """A copy of the query with codes in their stored case and leaders and visits as slugs,
+    so ?recipient_country=kp and ?leader=Kim Jong Un work."""
+    query = QueryDict(mutable=True)
+    for name in list(data.keys()):
+        raw = data.getlist(name) if hasattr(data, "getlist") else data[name]
+        values = [str(value).strip() for value in (raw if isinstance(raw, list | tuple) else [raw])]
+        if name in UPPER_CASE:
+            values = [value.upper() for value in values]
+        elif name in LOWER_CASE:
+            values = [value.lower() for value in values]
+        elif name in SLUGS:
+            values = [slugify(value) or value for value in values]
+        query.setlist(name, values)
+    return query
+
+
+def year_range(year):
+    """The date_from/date_to values of the year facet."""
+    return datetime.date(year, 1, 1).isoformat(), datetime.date(year, 12, 31).isoformat()
