@@ -17,6 +17,9 @@ class GiftappConfig(AppConfig):
     def ready(self):
         # The roles follow the permissions, which exist only after migrate has run.
         post_migrate.connect(_setup_roles, sender=self, dispatch_uid="giftapp.setup_roles")
+        from .cache import connect_invalidation
+
+        connect_invalidation(self)
 
 
 class RegistryAdminConfig(admin_apps.AdminConfig):

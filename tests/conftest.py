@@ -11,3 +11,10 @@ def _plain_static_storage():
     }
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_page_cache():
+    """Pages render afresh in tests; tests/test_cache.py switches the cache on."""
+    with override_settings(REGISTRY_PAGE_CACHE=False):
+        yield

@@ -173,7 +173,7 @@ class RegistryImportTests(TestCase):
         load(csv_bytes([row(id="1"), row(id="2")]))
         result = load(csv_bytes([row(notes="which one?")]))
         self.assertFalse(result.written)
-        self.assertIn("matches several gifts", str(result.problems[0]))
+        self.assertIn("Matches several gifts", str(result.problems[0]))
 
     def test_an_id_updates_that_gift_or_creates_it_with_that_id(self):
         result = load(csv_bytes([row(id="500")]))
@@ -274,7 +274,7 @@ class HostileFileTests(TestCase):
 
     def test_unknown_regime_code(self):
         result = load(csv_bytes([row(sanctions="EU-NOTHING:alleged")]))
-        self.assertIn("no sanctions regime has this code", str(result.problems[0]))
+        self.assertIn("No sanctions regime has this code", str(result.problems[0]))
 
     def test_a_formula_is_stored_as_text_neutralised_on_export_and_restored(self):
         formula = '=HYPERLINK("http://evil.example","click")'

@@ -11,6 +11,7 @@ from .base import Adapter, Entry, Party, RowError, RowErrors, SourceSpec
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SANCTION = re.compile(r"^([A-Z0-9-]+):([a-z_]+)$")
+_FLAG_STATUSES = frozenset(FlagStatus.values)
 
 
 def parse_date(text):
@@ -65,12 +66,12 @@ class RegistryAdapter(Adapter):
             description=row["description"],
             giver=Party(
                 name=row["giver"],
-                country=field("giver_country", _code, COUNTRY_CODES, "country") or "",
+                country=field("giver_country", _code, _COUNTRIES, "country") or "",
                 as_reported=row["giver_as_reported"],
             ),
             recipient=Party(
                 name=row["recipient"],
-                country=field("recipient_country", _code, COUNTRY_CODES, "country") or "",
+                country=field("recipient_country", _code, _COUNTRIES, "country") or "",
                 as_reported=row["recipient_as_reported"],
             ),
             visit_slug=field("visit", _slug) or "",
@@ -79,7 +80,7 @@ class RegistryAdapter(Adapter):
             date=gift_date,
             date_precision=precision,
             value=field("value", parse_decimal),
-            currency=field("currency", _code, CURRENCY_CODES, "currency") or "",
+            currency=field("currency", _code, _CURRENCIES, "currency") or "",
             value_usd=field("value_usd", parse_decimal),
             value_note=row["value_note"],
             disposition=field("disposition", _choice, Disposition, Disposition.UNKNOWN),
@@ -101,6 +102,10 @@ def _parse_id(text):
     return int(text)
 
 
+_COUNTRIES = frozenset(COUNTRY_CODES)
+_CURRENCIES = frozenset(CURRENCY_CODES)
+
+
 def _code(text, codes, kind):
     code = text.upper()
     if code and code not in codes:
@@ -108,10 +113,16 @@ def _code(text, codes, kind):
     return code
 
 
+_VALUES = {}
+
+
 def _choice(text, choices, default):
     if not text:
         return default
-    if text not in choices.values:
+    values = _VALUES.get(choices)
+    if values is None:
+        values = _VALUES[choices] = frozenset(choices.values)
+    if text not in values:
         raise ValueError(f"use one of: {', '.join(choices.values)}")
     return text
 
@@ -138,7 +149,7 @@ def _sanctions(text):
     flags = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         match = _SANCTION.match(part)
-        if not match or match.group(2) not in FlagStatus.values:
+        if not match or match.group(2) not in _FLAG_STATUSES:
             raise ValueError(
                 f"'{part}' is not REGIME_CODE:status (status one of {', '.join(FlagStatus.values)})"
             )

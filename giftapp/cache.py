@@ -1,0 +1,98 @@
+"""Whole-page caching of the public site, invalidated on every change.
+
+Public pages are the same for every reader, so each is cached whole, under a key that
+includes a version number of the public data. Any write to a registry model (a save, a
+delete, a change of sources or participants, an import, a merge) bumps the version, so
+the next request renders afresh: invalidation, not expiry. The version lives in the
+cache itself, so with a shared cache (REDIS_URL) every app server sees the same one.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "public-data-version"
+CACHEABLE_STATUSES = {200, 404, 410}
+
+
+def public_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh number after a restart or an eviction is larger than any before it.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_public_version():
+    """Make every cached public page stale; called after any write that may show."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _bump_after_commit(**kwargs):
+    # After the commit, so a reader never caches the old data under the new version;
+    # and also now, so this request's own later reads within the transaction are fresh.
+    bump_public_version()
+    transaction.on_commit(bump_public_version)
+
+
+def connect_invalidation(app_config):
+    for model in app_config.get_models():
+        if model._meta.app_label != "giftapp" or not hasattr(model, "history"):
+            continue
+        uid = f"giftapp.cache.{model.__name__}"
+        post_save.connect(_bump_after_commit, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_bump_after_commit, sender=model, dispatch_uid=uid + ".delete")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _bump_after_commit,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}.{field.name}.m2m",
+            )
+
+
+def cache_public_page(view):
+    """Serve a public page from the cache while the public data has not changed.
+
+    Only anonymous-looking GET and HEAD requests for HTML or feeds; exports (any
+    `format`), streamed responses and responses that set cookies are never cached.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            not settings.REGISTRY_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or "format" in request.GET
+        ):
+            return view(request, *args, **kwargs)
+        path = request.get_full_path().encode("utf-8", "surrogateescape")
+        key = f"page:{public_version()}:{hashlib.sha256(path).hexdigest()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+
+        def store(response):
+            if (
+                response.status_code in CACHEABLE_STATUSES
+                and not response.streaming
+                and not response.cookies
+            ):
+                cache.set(key, response, settings.REGISTRY_PAGE_CACHE_SECONDS)
+            return response
+
+        if hasattr(response, "add_post_render_callback") and not response.is_rendered:
+            response.add_post_render_callback(store)
+            return response
+        return store(response)
+
+    return wrapper
