@@ -72,3 +72,29 @@ def nav_link(context, url_name, label):
     return format_html(
         '<a href="{}"{}>{}</a>', url, mark_safe(' aria-current="page"') if current else "", label
     )
+
+
+def date_span(start, end):
+    """Two dates as one span: '19 June 2024', '18–19 June 2024', '30 June – 2 July 2024',
+    '30 December 2023 – 2 January 2024'."""
+    if start is None:
+        return "dates unknown"
+    if end is None or end == start:
+        return fuzzy_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{fuzzy_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {fuzzy_date(end)}"
+    return f"{fuzzy_date(start)} – {fuzzy_date(end)}"
+
+
+@register.filter
+def visit_dates(visit):
+    return date_span(visit.start_date, visit.end_date)
+
+
+@register.filter
+def admin_change_url_name(record):
+    """The admin change URL name of a record: 'admin:giftapp_gift_change'."""
+    opts = record._meta
+    return f"admin:{opts.app_label}_{opts.model_name}_change"

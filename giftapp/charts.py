@@ -1,0 +1,125 @@
+"""Geometry for the small server-rendered SVG charts: no JavaScript, no inline styles.
+
+The template draws what these functions compute; colours come from the stylesheet
+(`.chart .given`, `.chart .received`).
+"""
+
+import math
+from dataclasses import dataclass, field
+
+# Steps between labelled years, and between labelled counts, that read naturally.
+_YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
+_COUNT_STEPS = (1, 2, 5)
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css_class: str
+    year: int
+    count: int
+    label: str
+
+
+@dataclass
+class YearChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    right: int
+    baseline: float = 0
+    plot_right: float = 0
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[dict] = field(default_factory=list)
+    year_labels: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def first_year(self):
+        return self.rows[0]["year"] if self.rows else None
+
+    @property
+    def last_year(self):
+        return self.rows[-1]["year"] if self.rows else None
+
+
+def nice_ceiling(value):
+    """A round axis maximum and its step, in at most five steps: 7 -> (8, 2), 42 -> (50, 10)."""
+    value = max(int(value), 1)
+    magnitude = 1
+    while True:
+        for multiple in _COUNT_STEPS:
+            step = multiple * magnitude
+            if math.ceil(value / step) <= 5:
+                return math.ceil(value / step) * step, step
+        magnitude *= 10
+
+
+def year_step(slot_width, min_gap=34):
+    """How many years apart the axis labels go so that they do not overlap."""
+    for step in _YEAR_STEPS:
+        if step * slot_width >= min_gap:
+            return step
+    return _YEAR_STEPS[-1]
+
+
+def years_chart(given, received, *, width=640, height=220):
+    """Gifts per year, given and received side by side, for every year from the first to
+    the last with a gift (years without gifts keep their place at zero).
+
+    `given` and `received` map a year to a count. Returns None when both are empty.
+    """
+    years = sorted(set(given) | set(received))
+    if not years:
+        return None
+    first, last = years[0], years[-1]
+    chart = YearChart(width=width, height=height, left=36, right=8, top=12, bottom=28)
+    plot_width = width - chart.left - chart.right
+    plot_height = height - chart.top - chart.bottom
+    baseline = chart.top + plot_height
+
+    peak = max([*given.values(), *received.values(), 1])
+    axis_max, step = nice_ceiling(peak)
+    for value in range(0, axis_max + 1, step):
+        y = baseline - plot_height * value / axis_max
+        chart.ticks.append({"value": value, "y": round(y, 1), "label_y": round(y + 4, 1)})
+
+    count = last - first + 1
+    slot = plot_width / count
+    # Two bars per year, side by side around the middle of the year's slot.
+    bar_width = min(max(slot * 0.4, 1), 28)
+    label_step = year_step(slot)
+    for index, year in enumerate(range(first, last + 1)):
+        slot_x = chart.left + index * slot
+        middle = slot_x + slot / 2
+        n_given, n_received = given.get(year, 0), received.get(year, 0)
+        chart.rows.append({"year": year, "given": n_given, "received": n_received})
+        for left, n, css_class, verb in (
+            (middle - bar_width - min(slot * 0.05, 1), n_given, "given", "given"),
+            (middle + min(slot * 0.05, 1), n_received, "received", "received"),
+        ):
+            if not n:
+                continue
+            bar_height = plot_height * n / axis_max
+            chart.bars.append(
+                Bar(
+                    x=round(left, 1),
+                    y=round(baseline - bar_height, 1),
+                    width=round(bar_width, 1),
+                    height=round(bar_height, 1),
+                    css_class=css_class,
+                    year=year,
+                    count=n,
+                    label=f"{year}: {n} {'gift' if n == 1 else 'gifts'} {verb}",
+                )
+            )
+        if year % label_step == 0:
+            chart.year_labels.append({"year": year, "x": round(middle, 1)})
+    chart.baseline = round(baseline, 1)
+    chart.plot_right = chart.left + plot_width
+    return chart
