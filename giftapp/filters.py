@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django_countries import countries
 
+from . import facets as facet_counts
 from .codes import CURRENCY_CHOICES, country_name
 from .models import Category, FlagStatus, Gift, Leader, SanctionsFlag, SanctionsRegime, Visit
 from .templatetags.registry import amount, fuzzy_date
@@ -336,29 +337,44 @@ class GiftFilter(django_filters.FilterSet):
     # Counting
 
     def counts(self):
-        """The number of gifts matching, and how many of them are flagged: one query."""
-        open_flags = SanctionsFlag.objects.public_open().filter(gift=OuterRef("pk"))
-        return self.qs.aggregate(
-            total=Count("pk"), flagged=Count("pk", filter=Q(Exists(open_flags)))
-        )
+        """The number of gifts matching, and how many of them are flagged: one query,
+        on the facet aggregate when it can answer."""
+        if facet_counts.answerable(self.form.cleaned_data):
+            return facet_counts.totals(self.form.cleaned_data)
+        return self.qs.aggregate(total=Count("pk"), flagged=Count("pk", filter=Q(is_flagged=True)))
+
+    def _dimension_counts(self, name, excluded):
+        """[(value, count)] of one facet under the other filters, most first."""
+        values = self.form.cleaned_data
+        dimension = "year" if name == "year" else name
+        if facet_counts.answerable(values):
+            rows = facet_counts.counts_by(values, dimension, without=excluded)
+            if name == "year":
+                return sorted(((y, n) for y, n in rows if y), reverse=True)
+            return [(v, n) for v, n in rows if v]
+        queryset = self.without(*excluded)
+        if name == "year":
+            rows = (
+                queryset.filter(date__isnull=False)
+                .values(year=ExtractYear("date"))
+                .annotate(n=Count("pk"))
+                .order_by("-year")
+            )
+            return [(r["year"], r["n"]) for r in rows]
+        rows = queryset.exclude(**{name: ""}).values(name).annotate(n=Count("pk"))
+        return [(r[name], r["n"]) for r in rows.order_by("-n", name)]
 
     def facets(self):
         """Facet counts, each under all the other active filters: five aggregate queries."""
         values = self.form.cleaned_data
         category_labels = dict(Category.choices)
-        rows = (
-            self.without("category")
-            .values("category")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "category")
-        )
         facets = [
             Facet(
                 "category",
                 "Category",
                 [
-                    (r["category"], category_labels.get(r["category"], r["category"]), r["n"])
-                    for r in rows
+                    (value, category_labels.get(value, value), n)
+                    for value, n in self._dimension_counts("category", ["category"])
                 ],
             )
         ]
@@ -366,24 +382,10 @@ class GiftFilter(django_filters.FilterSet):
             ("giver_country", "Giver country"),
             ("recipient_country", "Recipient country"),
         ):
-            rows = (
-                self.without(name)
-                .exclude(**{name: ""})
-                .values(name)
-                .annotate(n=Count("pk"))
-                .order_by("-n", name)
-            )
-            facets.append(
-                Facet(name, title, [(r[name], country_name(r[name]), r["n"]) for r in rows], True)
-            )
-        rows = (
-            self.without("date_from", "date_to")
-            .filter(date__isnull=False)
-            .values(year=ExtractYear("date"))
-            .annotate(n=Count("pk"))
-            .order_by("-year")
-        )
-        facets.append(Facet("year", "Year", [(r["year"], str(r["year"]), r["n"]) for r in rows]))
+            rows = self._dimension_counts(name, [name])
+            facets.append(Facet(name, title, [(v, country_name(v), n) for v, n in rows], True))
+        rows = self._dimension_counts("year", ["date_from", "date_to"])
+        facets.append(Facet("year", "Year", [(y, str(y), n) for y, n in rows]))
 
         # Gifts with a public flag of each status (and of the chosen regime, as the two
         # parameters match the same flag), under the other filters.

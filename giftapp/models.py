@@ -473,11 +473,18 @@ class GiftQuerySet(PublishableQuerySet):
         return self.filter(Q(giver=leader) | Q(recipient=leader))
 
     def flagged(self):
-        """Gifts with a public flag whose claim is not cleared."""
-        return self.filter(Exists(SanctionsFlag.objects.public_open().filter(gift=OuterRef("pk"))))
+        """Published gifts with a public flag whose claim is not cleared."""
+        return self.filter(is_flagged=True, publication_status=PublicationStatus.PUBLISHED)
 
     def not_flagged(self):
-        return self.exclude(Exists(SanctionsFlag.objects.public_open().filter(gift=OuterRef("pk"))))
+        return self.exclude(is_flagged=True, publication_status=PublicationStatus.PUBLISHED)
+
+    def refresh_flagged(self):
+        """Recompute is_flagged for these gifts from their flags: one UPDATE."""
+        open_flags = SanctionsFlag.objects.filter(
+            gift=OuterRef("pk"), publication_status=PublicationStatus.PUBLISHED
+        ).exclude(status=FlagStatus.CLEARED)
+        return self.update(is_flagged=Exists(open_flags))
 
     def search(self, query):
         """Case-, accent- and punctuation-insensitive search over items, descriptions,
@@ -570,6 +577,12 @@ class Gift(TimeStamped, Publishable):
     sources = models.ManyToManyField(Source, related_name="gifts", blank=True)
     import_batch = _batch_field()
     search_text = models.TextField(blank=True, editable=False)
+    is_flagged = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Has a published flag whose claim is not cleared; kept by the flags.",
+    )
     history = HistoricalRecords(m2m_fields=[sources])
 
     objects = GiftQuerySet.as_manager()
@@ -670,6 +683,12 @@ class Gift(TimeStamped, Publishable):
     def save(self, *args, **kwargs):
         self.refresh_search_text()
         self.stamp_publication()
+        # The flags keep is_flagged; recount it so a stale instance cannot undo them.
+        self.is_flagged = bool(self.pk) and (
+            self.flags.filter(publication_status=PublicationStatus.PUBLISHED)
+            .exclude(status=FlagStatus.CLEARED)
+            .exists()
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -837,10 +856,22 @@ class SanctionsFlag(TimeStamped, Publishable):
 
     def save(self, *args, **kwargs):
         self.stamp_publication()
+        previous = (
+            SanctionsFlag.objects.filter(pk=self.pk).values_list("gift_id", flat=True).first()
+            if self.pk
+            else None
+        )
         super().save(*args, **kwargs)
+        Gift.objects.filter(pk__in={self.gift_id, previous} - {None}).refresh_flagged()
 
     def get_absolute_url(self):
         return self.gift.get_absolute_url() + f"#flag-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        gift_id = self.gift_id
+        result = super().delete(*args, **kwargs)
+        Gift.objects.filter(pk=gift_id).refresh_flagged()
+        return result
 
     def own_publication_problems(self):
         missing = [
@@ -872,3 +903,33 @@ class LeaderRedirect(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("leader_detail", args=[self.old_slug])
+
+
+class GiftFacet(models.Model):
+    """How many published gifts share each combination of the list's main facets.
+
+    Kept by PostgreSQL triggers on giftapp_gift (migration 0002), one set-based upsert per
+    statement, so the gift list's counts for country, category, year and flag filters
+    read a few hundred rows instead of scanning a million gifts. Year 0 stands for an
+    unknown date. Unused on SQLite, where the counts are computed from the gifts.
+    """
+
+    giver_country = models.CharField(max_length=2)
+    recipient_country = models.CharField(max_length=2)
+    category = models.CharField(max_length=20)
+    year = models.SmallIntegerField()
+    is_flagged = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["giver_country", "recipient_country", "category", "year", "is_flagged"],
+                name="giftfacet_combination_unique",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.giver_country}→{self.recipient_country} {self.category} {self.year}: {self.n}"
+        )
