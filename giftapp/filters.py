@@ -522,12 +522,13 @@ class GiftFilter(django_filters.FilterSet):
             article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
             regime = f" under {self.regime_label(v['regime'])}" if v.get("regime") else ""
             phrases.append(f"with {article} {kind}flag{regime}")
-        if v.get("flagged") == "no":
-            phrases.append("not flagged")
-        elif not v.get("flagged") and flagged:
-            phrases.append(f"{flagged:,} flagged")
         count = f"{total:,}" if total else "No"
-        return " ".join([f"{count} {noun}", ", ".join(phrases)]).strip()
+        sentence = " ".join([f"{count} {noun}", ", ".join(phrases)]).strip()
+        if v.get("flagged") == "no":
+            sentence += ", not flagged"
+        elif not v.get("flagged") and flagged:
+            sentence += f", {flagged:,} flagged"
+        return sentence
 
 
 def period_words(date_from, date_to):

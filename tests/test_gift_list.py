@@ -180,6 +180,10 @@ class GiftListTests(TestCase):
         )
         self.assertContains(response, "2 gifts received by North Korea, 2024, 1 flagged")
 
+    def test_summary_without_filters_still_separates_the_flagged_count(self):
+        response = self.client.get("/gifts/")
+        self.assertRegex(response.context["summary"], r"^\d+ gifts, \d+ flagged$")
+
     def test_summary_is_singular_for_one_gift(self):
         response = self.client.get("/gifts/?category=vehicle")
         self.assertContains(response, "1 gift in the category vehicle, 1 flagged")
