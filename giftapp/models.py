@@ -434,6 +434,15 @@ def gift_rule_errors(
     return errors
 
 
+def gift_search_text(
+    item, description, giver_as_reported, recipient_as_reported, giver_title, recipient_title
+):
+    """What q searches in a gift itself (leaders' names are searched on the leaders)."""
+    return fold_all(
+        item, description, giver_as_reported, recipient_as_reported, giver_title, recipient_title
+    )
+
+
 def period_end(date, precision):
     """The last day of the period a date with its precision stands for."""
     if date is None:
@@ -715,7 +724,7 @@ class Gift(TimeStamped, Publishable):
         return [] if self.giver_country and self.recipient_country else [COUNTRIES_PROBLEM]
 
     def refresh_search_text(self):
-        self.search_text = fold_all(
+        self.search_text = gift_search_text(
             self.item,
             self.description,
             self.giver_as_reported,

@@ -14,7 +14,10 @@ def fold(text):
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    text = str(text)
+    if text.isascii():  # most register text: no marks to drop, nothing to recompose
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     recomposed = unicodedata.normalize("NFC", stripped).casefold()
     return _NON_WORD.sub(" ", recomposed).strip()

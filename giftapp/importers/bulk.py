@@ -1,4 +1,4 @@
-"""The PostgreSQL path for large registry-format imports: COPY and set-based SQL.
+"""The PostgreSQL path for imports of every format: COPY and set-based SQL.
 
 One streaming pass reads, validates and COPYs every row into a temporary staging table,
 with leaders, visits and sources resolved in memory (their new ids reserved from their
@@ -10,11 +10,10 @@ happens in one transaction: an invalid row (without --skip-invalid) or a dry run
 all back.
 """
 
-import itertools
+from collections import Counter
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.text import slugify
 
 from ..models import (
     Gift,
@@ -23,24 +22,27 @@ from ..models import (
     SanctionsFlag,
     Source,
     Visit,
+    gift_search_text,
 )
 from ..text import fold, fold_all
-from .base import RowError, RowErrors, Skip
 from .pipeline import (
     AMBIGUOUS_MATCH,
-    REJECT_REASON,
     Problem,
-    _problem,
-    _row_digest,
     _rows,
     conflict_message,
     duplicate_id_message,
+    entry_digest,
+    free_slug,
 )
 
 STAGING = "import_staging"
 STAGED_COLUMNS = (
     "line",
+    "entry",
     "id",
+    "import_key",
+    "giver_title",
+    "recipient_title",
     "item",
     "description",
     "category",
@@ -68,7 +70,7 @@ STAGED_COLUMNS = (
     "flags",
 )
 # The gift columns filled from the staging table; the rest get their defaults below.
-GIFT_COLUMNS = STAGED_COLUMNS[2:-2]
+GIFT_COLUMNS = STAGED_COLUMNS[3:-2]
 COPY_CHUNK = 5000
 
 
@@ -99,14 +101,14 @@ class PostgresRegistryImport:
     # Pass one: stream, validate, resolve, COPY -------------------------------------------
 
     def stage(self, binary, progress=None):
-        imp, result = self.importer, self.result
         with connection.cursor() as cursor:
             self._prepare(cursor)
             # Dropped at commit; also here, for an import inside a longer transaction.
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
             cursor.execute(
                 f"CREATE TEMP TABLE {STAGING} ("
-                "line integer, id bigint, item text, description text, category text, "
+                "line integer, entry integer, id bigint, import_key text, giver_title text, "
+                "recipient_title text, item text, description text, category text, "
                 "quantity integer, giver_id bigint, recipient_id bigint, giver_country text, "
                 "recipient_country text, giver_as_reported text, recipient_as_reported text, "
                 "visit_id bigint, date date, date_precision text, value numeric, "
@@ -117,13 +119,10 @@ class PostgresRegistryImport:
                 ") ON COMMIT DROP"
             )
             buffer = []
-            for line, raw, shape_problem in _rows(binary, imp.adapter, result):
-                result.rows += 1
-                if progress:
-                    progress(1)
-                staged = self._stage_row(line, raw, shape_problem)
-                if staged is not None:
-                    buffer.append(staged)
+            rows = self.importer.validated_rows(binary, progress, check_ids=False)
+            for row in rows:
+                for number, entry in enumerate(row.entries):
+                    buffer.append(self._staged(row, number, entry))
                 if len(buffer) >= COPY_CHUNK:
                     self._copy(cursor, buffer)
             self._copy(cursor, buffer)
@@ -157,33 +156,17 @@ class PostgresRegistryImport:
         self.pools = {model: IdPool(model) for model in (Leader, Visit, Source)}
         self.cursor = connection.cursor()
 
-    def _stage_row(self, line, raw, shape_problem):
+    def _staged(self, row, number, entry):
+        """One entry as a row of the staging table, its references resolved."""
         imp = self.importer
-        if shape_problem:
-            imp._reject(line, raw or {}, [Problem(line, "", "", f"The row {shape_problem}.")])
-            return None
-        raw = {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
-        try:
-            (entry,) = imp.adapter.entries(
-                {k: v for k, v in raw.items() if k != REJECT_REASON}, line
-            )
-        except Skip as skip:
-            imp._skip(line, skip.reason)
-            return None
-        except RowErrors as exc:
-            imp._reject(line, raw, [_problem(line, e) for e in exc.errors])
-            return None
-        except RowError as exc:
-            imp._reject(line, raw, [_problem(line, exc)])
-            return None
-        problems = imp._validate(entry, line)
-        if problems:
-            imp._reject(line, raw, problems)
-            return None
         status = imp._status_for(entry)
         return (
-            line,
+            row.line,
+            number,
             entry.id,
+            entry.import_key,
+            entry.giver.title if imp.has_titles else "",
+            entry.recipient.title if imp.has_titles else "",
             entry.item,
             entry.description,
             entry.category,
@@ -205,9 +188,14 @@ class PostgresRegistryImport:
             entry.notes,
             status,
             imp.retraction_reason_for(status),
-            _row_digest(raw),
-            fold_all(
-                entry.item, entry.description, entry.giver.as_reported, entry.recipient.as_reported
+            entry_digest(row, entry),
+            gift_search_text(
+                entry.item,
+                entry.description,
+                entry.giver.as_reported,
+                entry.recipient.as_reported,
+                entry.giver.title,
+                entry.recipient.title,
             ),
             sorted({self._source_id(spec) for spec in entry.sources}),
             [f"{code}:{flag_status}" for code, flag_status in entry.flags],
@@ -220,12 +208,7 @@ class PostgresRegistryImport:
         pk = self.leaders.get(key)
         if pk is None:
             pk = self.pools[Leader].next(self.cursor)
-            slug = base = slugify(party.name)[:112].strip("-") or "leader"
-            for n in itertools.count(2):
-                if slug not in self.leader_slugs:
-                    break
-                slug = f"{base}-{n}"
-            self.leader_slugs.add(slug)
+            slug = free_slug(party.name, self.leader_slugs)
             self.new_leaders.append(
                 Leader(
                     pk=pk,
@@ -305,10 +288,12 @@ class PostgresRegistryImport:
         """Match, insert, count; return the lines that update an existing draft."""
         with connection.cursor() as cursor:
             self._duplicate_ids(cursor)
-            cursor.execute(
-                f"UPDATE {STAGING} s SET existing_id = g.id, existing_hash = g.source_hash, "
-                "existing_status = g.publication_status FROM giftapp_gift g WHERE s.id = g.id"
-            )
+            # Rows name the gift they update by id (registry) or import key (registers).
+            for condition in ("s.id = g.id", "s.import_key <> '' AND s.import_key = g.import_key"):
+                cursor.execute(
+                    f"UPDATE {STAGING} s SET existing_id = g.id, existing_hash = g.source_hash, "
+                    f"existing_status = g.publication_status FROM giftapp_gift g WHERE {condition}"
+                )
             self._natural_keys(cursor)
             if self.result.problems and not self.importer.skip_invalid:
                 return []
@@ -338,7 +323,7 @@ class PostgresRegistryImport:
             "AND g.recipient_country = s.recipient_country "
             "AND g.giver_id IS NOT DISTINCT FROM s.giver_id "
             "AND g.recipient_id IS NOT DISTINCT FROM s.recipient_id "
-            "WHERE s.id IS NULL GROUP BY s.line"
+            "WHERE s.id IS NULL AND s.import_key = '' GROUP BY s.line"
         )
         single = []
         for line, ids in cursor.fetchall():
@@ -374,11 +359,11 @@ class PostgresRegistryImport:
         columns = ", ".join(GIFT_COLUMNS)
         cursor.execute(
             f"INSERT INTO giftapp_gift (id, {columns}, created_at, updated_at, published_at, "
-            "retracted_at, giver_title, recipient_title, import_key, import_batch_id) "
+            "retracted_at, import_batch_id) "
             f"SELECT new_id, {columns}, %(now)s, %(now)s, "
             "CASE WHEN publication_status = 'published' THEN %(now)s END, "
             "CASE WHEN publication_status = 'retracted' THEN %(now)s END, "
-            f"'', '', '', %(batch)s FROM {STAGING} WHERE new_id IS NOT NULL",
+            f"%(batch)s FROM {STAGING} WHERE new_id IS NOT NULL",
             {"now": self.now, "batch": batch.pk},
         )
         created = cursor.rowcount
@@ -421,6 +406,8 @@ class PostgresRegistryImport:
         )
 
     def _count_existing(self, cursor):
+        """Count unchanged entries and conflicts; return {(line, entry): gift id} of the
+        entries that update an existing draft."""
         counts = self.result.counts
         cursor.execute(
             f"SELECT count(*) FROM {STAGING} WHERE existing_id IS NOT NULL "
@@ -428,21 +415,25 @@ class PostgresRegistryImport:
         )
         counts["gifts"]["unchanged"] += cursor.fetchone()[0]
         cursor.execute(
-            f"SELECT line, existing_id, existing_status FROM {STAGING} "
+            f"SELECT line, entry, existing_id, existing_status FROM {STAGING} "
             "WHERE existing_id IS NOT NULL AND existing_hash IS DISTINCT FROM source_hash "
-            "ORDER BY line"
+            "ORDER BY line, entry"
         )
-        updates = []
-        for line, gift_id, status in cursor.fetchall():
+        updates, conflict_lines = {}, set()
+        for line, number, gift_id, status in cursor.fetchall():
             if status in (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW):
-                updates.append((line, gift_id))
+                updates[(line, number)] = gift_id
             else:
                 self.result.conflicts.append((line, gift_id, conflict_message(gift_id, status)))
                 counts["gifts"]["conflict"] += 1
-        cursor.execute(f"SELECT count(*) FROM {STAGING}")
-        staged = cursor.fetchone()[0]
-        self.result.row_outcomes["conflict"] += len(self.result.conflicts)
-        self.result.row_outcomes["imported"] += staged - len(self.result.conflicts)
+                conflict_lines.add(line)
+        # A row is in conflict when every one of its entries is.
+        cursor.execute(f"SELECT line, count(*) FROM {STAGING} GROUP BY line")
+        per_line = dict(cursor.fetchall())
+        conflicting = Counter(line for line, _gift, _message in self.result.conflicts)
+        whole = sum(1 for line in conflict_lines if conflicting[line] == per_line[line])
+        self.result.row_outcomes["conflict"] += whole
+        self.result.row_outcomes["imported"] += len(per_line) - whole
         return updates
 
 
@@ -457,7 +448,7 @@ def run_bulk(importer, binary, *, file_name, file_sha256, progress=None):
             return
         updates = bulk.write()
         if updates and not (result.problems and not importer.skip_invalid):
-            importer.update_lines(binary, dict(updates))
+            importer.update_lines(binary, updates)
 
     importer.in_batch(work, file_name=file_name, file_sha256=file_sha256)
     fill_rejected_cells(importer, binary)

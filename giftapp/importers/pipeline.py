@@ -16,6 +16,7 @@ from decimal import Decimal
 from importlib import import_module
 
 from django.db import connection, transaction
+from django.utils.text import slugify
 
 from ..cache import bump_public_version
 from ..codes import COUNTRY_CODES, CURRENCY_CODES
@@ -34,7 +35,7 @@ from ..models import (
     Visit,
     gift_rule_errors,
 )
-from ..text import fold
+from ..text import fold, fold_all
 from ..workflow import EDITABLE_BY_EDITORS, is_reviewer
 from .base import RowError, RowErrors, Skip
 
@@ -191,6 +192,23 @@ def _rows(binary, adapter, result):
         text.detach()  # leave the binary file open: it may be read again
 
 
+def free_slug(name, taken):
+    """A slug for name that is not in taken (a set of slugs, updated)."""
+    slug = base = slugify(name)[:112].strip("-") or "leader"
+    n = 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def entry_digest(row, entry):
+    """The source hash of one entry: its row's, told apart for each entry of the row."""
+    if len(row.entries) == 1:
+        return row.digest
+    return hashlib.sha256(f"{row.digest}:{entry.import_key}".encode()).hexdigest()
+
+
 def _row_digest(row):
     """A hash of the row's cells: a changed row in the register changes it."""
     cells = [v for k, v in row.items() if k != REJECT_REASON]
@@ -200,6 +218,7 @@ def _row_digest(row):
 class Importer:
     def __init__(self, format, *, user=None, publish=False, skip_invalid=False, dry_run=False):
         self.adapter = get_adapter(format)
+        self.has_titles = getattr(self.adapter, "has_titles", True)
         self.user = user
         # The command line runs as the operator, who is trusted; in the admin, a reviewer.
         self.reviewer = user is None or is_reviewer(user)
@@ -210,16 +229,23 @@ class Importer:
         self.withheld_publication = False
         self._leaders = {}
         self._leaders_loaded = set()
+        self._new_leaders = []
+        self._slugs = None
         self._sources = {}
         self._visits = {}
 
     # Phase one: read and validate ------------------------------------------------------
 
     def read(self, binary, progress=None):
+        return list(self.validated_rows(binary, progress))
+
+    def validated_rows(self, binary, progress=None, *, check_ids=True):
+        """Yield each valid row as a _Row; record every invalid or skipped one. With
+        check_ids=False, repeated ids are left for the caller to find (set-based)."""
         adapter, result = self.adapter, self.result
         self.regimes = {r.code: r for r in self.regimes_queryset()}
         self.visit_slugs = set(Visit.objects.values_list("slug", flat=True))
-        seen_rows, seen_keys, seen_ids, rows = {}, {}, {}, []
+        seen_rows, seen_keys, seen_ids = {}, {}, {}
         for line, raw, shape_problem in _rows(binary, adapter, result):
             result.rows += 1
             if progress:
@@ -257,7 +283,7 @@ class Importer:
             for entry in entries:
                 problems += self._validate(entry, line)
                 self._unique_key(entry, line, seen_keys, raw)
-                if entry.id:
+                if entry.id and check_ids:
                     first = seen_ids.setdefault(entry.id, line)
                     if first != line:
                         problems.append(
@@ -266,8 +292,7 @@ class Importer:
             if problems:
                 self._reject(line, raw, problems)
                 continue
-            rows.append(_Row(line, raw, entries, _row_digest(raw)))
-        return rows
+            yield _Row(line, raw, entries, _row_digest(raw))
 
     def _unique_key(self, entry, line, seen_keys, raw):
         """A register that reuses a row id for a different row (US 6736: Turkey, then
@@ -372,10 +397,10 @@ class Importer:
         gift.recipient_country = entry.recipient.country
         gift.giver_as_reported = entry.giver.as_reported
         gift.recipient_as_reported = entry.recipient.as_reported
-        if getattr(self.adapter, "has_titles", True):
+        if self.has_titles:
             gift.giver_title = entry.giver.title
             gift.recipient_title = entry.recipient.title
-        if entry.import_key:
+        if entry.import_key and not gift.import_key:
             gift.import_key = entry.import_key
         return gift
 
@@ -440,18 +465,25 @@ class Importer:
             result.batch = None
 
     def update_lines(self, binary, updates):
-        """Update existing drafts row by row: {line: gift id} from the bulk path."""
-        binary.seek(0)
+        """Update existing drafts row by row: {(line, entry): gift id}, found by the
+        bulk path, by (line, entry number within the row). The file is read again for just
+        those rows."""
         gifts = Gift.objects.in_bulk(updates.values())
+        lines = {line for line, _key in updates}
+        binary.seek(0)
         for line, raw, _shape in _rows(binary, self.adapter, self.result):
-            if line not in updates:
+            if line not in lines:
                 continue
             if getattr(self.adapter, "strip_formula_quote", False):
                 raw = {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
-            cells = {k: v for k, v in raw.items() if k != REJECT_REASON}
-            (entry,) = self.adapter.entries(cells, line)
-            digest = _row_digest(raw)
-            self._update_gift(gifts[updates[line]], entry, digest, _Row(line, raw, [entry], digest))
+            entries = self.adapter.entries(
+                {k: v for k, v in raw.items() if k != REJECT_REASON}, line
+            )
+            row = _Row(line, raw, entries, _row_digest(raw))
+            for number, entry in enumerate(entries):
+                gift_id = updates.get((line, number))
+                if gift_id is not None:
+                    self._update_gift(gifts[gift_id], entry, entry_digest(row, entry), row)
 
     def _changed_anything(self):
         return any(
@@ -459,7 +491,12 @@ class Importer:
         )
 
     def _write_chunk(self, rows):
-        existing = self._existing_gifts([entry for row in rows for entry in row.entries])
+        entries = [entry for row in rows for entry in row.entries]
+        for entry in entries:
+            self._leader(entry.giver)
+            self._leader(entry.recipient)
+        self._flush_leaders()
+        existing = self._existing_gifts(entries)
         new = []  # (gift, entry)
         for row in rows:
             matches = [self._match(entry, existing) for entry in row.entries]
@@ -469,7 +506,7 @@ class Importer:
                 continue
             outcomes = set()
             for entry, (gift, _problem) in zip(row.entries, matches, strict=True):
-                digest = row.digest if len(row.entries) == 1 else f"{row.digest}:{entry.import_key}"
+                digest = entry_digest(row, entry)
                 if gift is None:
                     new.append((self._new_gift(entry, digest), entry))
                     outcomes.add("imported")
@@ -599,7 +636,8 @@ class Importer:
         return self.user.pk if self.user and self.user.pk else None
 
     def _leader(self, party, create=True):
-        """The leader a party names, matched by name or alias within its country."""
+        """The leader a party names, matched by name or alias within its country. A new
+        one is queued, and written with the others of its chunk (_flush_leaders)."""
         if not party.name or not party.country:
             return None
         country = party.country
@@ -611,14 +649,32 @@ class Importer:
         key = (country, fold(party.name))
         leader = self._leaders.get(key)
         if leader is None and create:
-            leader = Leader(name=party.name, country=country, title=party.title)
-            leader.import_batch = self.result.batch
-            leader._history_user = self._history_user()
-            leader._change_reason = self.reason
-            leader.save()
+            if self._slugs is None:
+                self._slugs = set(Leader.objects.values_list("slug", flat=True))
+            leader = Leader(
+                name=party.name,
+                country=country,
+                title=party.title,
+                slug=free_slug(party.name, self._slugs),
+                search_text=fold_all(party.name),
+                import_batch=self.result.batch,
+            )
+            self._new_leaders.append(leader)
             self._leaders[key] = leader
-            self.result.counts["leaders"]["created"] += 1
         return leader
+
+    def _flush_leaders(self):
+        """Write the queued leaders in one statement, with their history rows."""
+        if not self._new_leaders:
+            return
+        Leader.objects.bulk_create(self._new_leaders)
+        Leader.history.bulk_history_create(
+            self._new_leaders,
+            default_user=self._history_user(),
+            default_change_reason=self.reason,
+        )
+        self.result.counts["leaders"]["created"] += len(self._new_leaders)
+        self._new_leaders = []
 
     def _sources_for(self, entry):
         sources = []
@@ -730,7 +786,7 @@ def run_import(
     )
     sha = file_sha256(binary)
     result = importer.result
-    if connection.vendor == "postgresql" and importer.adapter.name == "registry":
+    if connection.vendor == "postgresql":
         from .bulk import run_bulk
 
         run_bulk(importer, binary, file_name=file_name, file_sha256=sha, progress=progress)
