@@ -102,6 +102,10 @@ class DemoTimelineTests(TestCase):
         text = page_text(self.get("?leader=vladimir-putin"))
         self.assertIn("2 visits with Vladimir Putin", text)
 
+    def test_leader_filter_takes_a_typed_name(self):
+        text = page_text(self.get("?leader=Kim+Jong+Un"))
+        self.assertIn("2 visits with Kim Jong Un", text)
+
     def test_year_filters(self):
         text = page_text(self.get("?year_from=2024"))
         self.assertIn(PYONGYANG_TITLE, text)
@@ -116,7 +120,7 @@ class DemoTimelineTests(TestCase):
             "?year_from=abc": "Enter a whole number.",
             "?year_to=99999": "Ensure this value is less than or equal to 9999.",
             "?year_from=2025&year_to=2024": "The first year (2025) is after the last year (2024).",
-            "?leader=nobody": "Select a valid choice.",
+            "?leader=nobody": "No leader has the name or slug “nobody”.",
             "?country=ZZ": "Select a valid choice.",
             "?page=0": "Ensure this value is greater than or equal to 1.",
         }

@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from ..charts import years_chart
 from ..codes import COUNTRY_CODES, country_name
@@ -417,7 +418,13 @@ class TimelineForm(forms.Form):
         label="Country",
         help_text="The host country or any participant's.",
     )
-    leader = forms.ChoiceField(required=False, label="Leader")
+    leader = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Leader",
+        help_text="A name or page slug, e.g. kim-jong-un.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     year_from = forms.IntegerField(
         required=False, min_value=1000, max_value=9999, label="From year"
     )
@@ -425,7 +432,7 @@ class TimelineForm(forms.Form):
     # Not drawn in the form: the year strip and the page links set it.
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, data, leaders, countries):
+    def __init__(self, data, countries):
         data = data.copy()
         if data.get("country"):
             data["country"] = data["country"].strip().upper()
@@ -436,11 +443,20 @@ class TimelineForm(forms.Form):
         self.fields["country"].choices = [("", "Any country")] + sorted(
             ((code, country_name(code)) for code in offered), key=lambda choice: choice[1]
         )
-        self.fields["leader"].choices = [("", "Any leader")] + [
-            (slug, f"{name} ({country_name(code)})") for slug, name, code in leaders
-        ]
         for name in ("year_from", "year_to"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "size": 6})
+
+    def clean_leader(self):
+        """The leader named by slug or name (a select of thousands would not do)."""
+        text = self.cleaned_data["leader"].strip()
+        if not text:
+            return None
+        leader = Leader.objects.filter(slug=slugify(text)).first()
+        if leader is None:
+            raise forms.ValidationError(
+                "No leader has the name or slug “%(value)s”.", params={"value": text[:80]}
+            )
+        return leader
 
     def clean(self):
         data = super().clean()
@@ -457,7 +473,7 @@ class TimelineForm(forms.Form):
         if data["country"]:
             visits = _visits_involving_country(visits, data["country"])
         if data["leader"]:
-            visits = _visits_involving_leader(visits, {"leader__slug": data["leader"]})
+            visits = _visits_involving_leader(visits, {"leader": data["leader"]})
         # A visit belongs to the years it overlaps.
         if data["year_from"]:
             visits = visits.filter(end_date__gte=datetime.date(data["year_from"], 1, 1))
@@ -467,15 +483,13 @@ class TimelineForm(forms.Form):
 
 
 def timeline(request):
-    leaders = list(
+    countries = set(
         Leader.objects.filter(_takes_part_in_public_visit())
-        .order_by("name", "country")
-        .values_list("slug", "name", "country")
-    )
-    countries = {code for _slug, _name, code in leaders} | set(
-        Visit.objects.published().order_by().values_list("host_country", flat=True).distinct()
-    )
-    form = TimelineForm(request.GET, leaders, countries)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    ) | set(Visit.objects.published().order_by().values_list("host_country", flat=True).distinct())
+    form = TimelineForm(request.GET, countries)
     context = {"form": form}
     if not form.is_valid():
         return render(request, "giftapp/timeline.html", context, status=400)
@@ -553,9 +567,7 @@ def timeline(request):
         "previous_page": number - 1 if number > 1 else None,
         "next_page": number + 1 if number < last_page else None,
         "country_filter": country_name(form.cleaned_data["country"]),
-        "leader_filter": dict((slug, name) for slug, name, _c in leaders).get(
-            form.cleaned_data["leader"]
-        ),
+        "leader_filter": form.cleaned_data["leader"].name if form.cleaned_data["leader"] else "",
     }
     return render(request, "giftapp/timeline.html", context)
 
@@ -730,6 +742,8 @@ STATUS_ORDER = [
 
 
 def regime_detail(request, code):
+    if "\x00" in code:  # no code holds a NUL byte, and PostgreSQL refuses one in a query
+        raise Http404
     regime = get_object_or_404(
         SanctionsRegime.objects.prefetch_related("sources"), code=code.upper()
     )
