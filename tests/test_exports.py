@@ -273,3 +273,15 @@ class NoRegimeExportTests(TestCase):
         make_regime()
         response = self.client.get("/gifts/?format=csv")
         self.assertEqual(body(response), (HEADER_LINE + "\r\n").encode())
+
+
+class ChunkedExportTests(TestCase):
+    def test_for_export_reads_every_gift_once_in_id_order_across_chunks(self):
+        gifts = [make_gift(item=f"Vase {n}") for n in range(7)]
+        for chunk_size in (1, 3, 7, 50):
+            with self.subTest(chunk_size=chunk_size):
+                records = list(
+                    interchange.for_export(Gift.objects.all(), public=False, chunk_size=chunk_size)
+                )
+                self.assertEqual([r["id"] for r in records], [g.pk for g in gifts])
+                self.assertEqual(records[0]["item"], "Vase 0")

@@ -7,6 +7,7 @@ from itertools import islice
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django_filters.views import FilterView
 
@@ -172,13 +173,13 @@ class GiftListView(FilterView):
                     for error in errors
                 )
             )
-        gifts = interchange.for_export(filterset.qs).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
         if export_format == "csv":
             pieces = interchange.csv_lines(gifts)
         else:
-            pieces = interchange.json_chunks(
-                gifts, url_for=lambda gift: request.build_absolute_uri(gift.get_absolute_url())
-            )
+            # gift_detail's URL, built once: /gifts/<id>/ for every row.
+            prefix = request.build_absolute_uri(reverse("gift_list"))
+            pieces = interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
         response = StreamingHttpResponse(
             batched_text(pieces), content_type=EXPORT_FORMATS[export_format]
         )

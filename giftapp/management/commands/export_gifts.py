@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, out, all, **options):
         public = not all
         gifts = for_export(Gift.objects.all() if all else Gift.objects.public(), public=public)
-        lines = csv_lines(gifts.iterator(chunk_size=2000), public=public)
+        lines = csv_lines(gifts, public=public)
         if out == "-":
             sys.stdout.writelines(lines)
             return
