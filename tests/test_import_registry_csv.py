@@ -219,6 +219,20 @@ class RegistryImportTests(TestCase):
         result = load(csv_bytes([row()]), publish=True)
         self.assertEqual(Gift.objects.get().publication_status, "published")
 
+    def test_an_undated_gift_may_name_a_visit_an_earlier_row_creates(self):
+        result = load(
+            csv_bytes(
+                [
+                    row(item="Dated", visit="summit-2024"),
+                    row(item="Undated", visit="summit-2024", date=""),
+                ]
+            )
+        )
+        self.assertTrue(result.written, [str(p) for p in result.problems])
+        self.assertEqual(Visit.objects.get().gifts.count(), 2)
+        result = load(csv_bytes([row(item="Orphan", visit="no-such-visit", date="")]))
+        self.assertIn("a new one needs the gift's date", str(result.problems[0]))
+
     def test_a_new_visit_is_created_from_the_gifts_date_and_countries(self):
         load(csv_bytes([row(visit="putin-in-pyongyang")]))
         visit = Visit.objects.get()

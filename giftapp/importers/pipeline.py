@@ -358,9 +358,8 @@ class Importer:
             if code not in self.regimes:
                 add("sanctions", code, "No sanctions regime has this code.")
         new_visit = entry.visit_slug and entry.visit_slug not in self.visit_slugs
-        if new_visit and (
-            entry.date is None or not (entry.recipient.country or entry.giver.country)
-        ):
+        can_create = entry.date is not None and (entry.recipient.country or entry.giver.country)
+        if new_visit and not can_create:
             add(
                 "visit",
                 entry.visit_slug,
@@ -371,6 +370,8 @@ class Importer:
                 add("publication_status", "published", NO_SOURCE_PROBLEM)
             if not (entry.giver.country and entry.recipient.country):
                 add("publication_status", "published", COUNTRIES_PROBLEM)
+        if new_visit and can_create and not problems:
+            self.visit_slugs.add(entry.visit_slug)  # later rows may name it, dated or not
         return problems
 
     def regimes_queryset(self):
