@@ -674,14 +674,44 @@ class Gift(TimeStamped, Publishable):
             ),
         ]
         indexes = [
-            # /gifts/ default order: published gifts, newest first.
-            models.Index(fields=["publication_status", "date"], name="gift_status_date_idx"),
-            # /gifts/?giver_country=… and the country page's "given" list.
-            models.Index(fields=["giver_country", "date"], name="gift_giver_country_idx"),
-            # /gifts/?recipient_country=… and the country page's "received" list.
-            models.Index(fields=["recipient_country", "date"], name="gift_recipient_country_idx"),
-            # /gifts/?category=… and the category facet.
-            models.Index(fields=["category", "date"], name="gift_category_date_idx"),
+            # /gifts/ in its default order (newest first, undated last): the first page of a
+            # million published gifts is read from the index instead of sorting them all.
+            models.Index(
+                models.F("date").desc(nulls_last=True),
+                "id",
+                condition=Q(publication_status="published"),
+                name="gift_public_newest_idx",
+            ),
+            # The same order within one giver country, recipient country or category:
+            # /gifts/?giver_country=…, ?recipient_country=…, ?category=… and the country page.
+            *(
+                models.Index(
+                    column,
+                    models.F("date").desc(nulls_last=True),
+                    "id",
+                    condition=Q(publication_status="published"),
+                    name=f"gift_public_{short}_idx",
+                )
+                for column, short in (
+                    ("giver_country", "giver"),
+                    ("recipient_country", "recipient"),
+                    ("category", "category"),
+                )
+            ),
+            # /gifts/?flagged=yes and the flagged lists of the home and country pages.
+            models.Index(
+                models.F("date").desc(nulls_last=True),
+                "id",
+                condition=Q(publication_status="published", is_flagged=True),
+                name="gift_public_flagged_idx",
+            ),
+            # The home page's and the feed's latest published gifts.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=Q(publication_status="published"),
+                name="gift_public_latest_idx",
+            ),
             # /gifts/?value_min=…&value_max=… and sort=value.
             models.Index(fields=["value_usd"], name="gift_value_usd_idx"),
         ]
