@@ -189,3 +189,36 @@ def gift_change_log(gift, public_flags=()):
                     entry(change.when).flag_events.append(_flag_event(change, flag))
 
     return [days[day] for day in sorted(days, reverse=True) if days[day].events]
+
+
+VISIT_FIELDS = {
+    "title": "title",
+    "kind": "kind",
+    "host_country": "host country",
+    "city": "city",
+    "venue": "venue",
+    "start_date": "start date",
+    "end_date": "end date",
+    "summary": "summary",
+    "sources": "sources",
+}
+
+
+def visit_change_log(visit):
+    """The public change log of a visit, newest day first: [(day, [events])]. Two queries.
+
+    The same rules as a gift's: only published versions count, fields are named, never
+    their text, and nobody's identity is shown.
+    """
+    days = {}
+    changes = public_changes(_versions("Visit", "visit", [visit.pk], VISIT_FIELDS), VISIT_FIELDS)
+    for change in changes:
+        events = days.setdefault(timezone.localdate(change.when), [])
+        if change.kind == "published":
+            events[:] = ["Published"]
+        elif events != ["Published"]:
+            if change.kind == "republished":
+                events.append("Published again")
+            if change.fields:
+                events.append(f"Changed: {_field_names(change.fields, VISIT_FIELDS)}")
+    return [(day, days[day]) for day in sorted(days, reverse=True) if days[day]]

@@ -135,6 +135,24 @@ class VisitPagesTests(TestCase):
         self.assertIn("Vostochny Cosmodrome", text)
         self.assertIn("City Not recorded", text)
 
+    def test_visit_detail_has_a_public_change_log(self):
+        from giftapp.history import visit_change_log
+        from giftapp.models import Visit
+
+        visit = Visit.objects.get(slug="putin-state-visit-to-the-dprk-2024")
+        response = self.client.get(visit.get_absolute_url())
+        self.assertContains(response, '<h2 id="changes">Change log</h2>', html=False)
+        self.assertIn("Published", page_text(response))
+        # Later public edits name the fields changed, never who changed them.
+        first = visit.history.earliest()
+        later = visit.history.latest()
+        later.history_date = first.history_date + datetime.timedelta(days=3)
+        later.venue = "Kumsusan Palace"
+        later.save()
+        day, events = visit_change_log(visit)[0]
+        # The edited version copies no sources rows: they count as changed too.
+        self.assertEqual(events[0].split(", ")[0], "Changed: venue")
+
     def test_unknown_visit_is_not_found(self):
         self.assertEqual(self.client.get("/visits/no-such-visit/").status_code, 404)
 
@@ -319,7 +337,7 @@ class PageQueryCountTests(ConstantQueriesMixin, TestCase):
 
     def test_visit_detail_queries_do_not_grow(self):
         url = self.visit.get_absolute_url()
-        self.assertQueriesDoNotGrow(url, 6, self.add_gifts)
+        self.assertQueriesDoNotGrow(url, 8, self.add_gifts)
 
     def test_leader_list_queries_do_not_grow(self):
         _before, after = self.assertQueriesDoNotGrow("/leaders/", 2, self.add_world)

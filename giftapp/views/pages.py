@@ -30,7 +30,7 @@ from django.utils.text import slugify
 
 from ..charts import years_chart
 from ..codes import COUNTRY_CODES, country_name
-from ..history import gift_change_log
+from ..history import gift_change_log, visit_change_log
 from ..models import (
     DatePrecision,
     FlagStatus,
@@ -408,6 +408,7 @@ def visit_detail(request, slug):
         "from_hosts": from_hosts,
         "visitor_countries": _visitor_countries(visit, from_visitors),
         "permalink": request.build_absolute_uri(visit.get_absolute_url()),
+        "change_log": visit_change_log(visit),
     }
     return render(request, "giftapp/visit_detail.html", context)
 
