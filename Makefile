@@ -3,10 +3,11 @@
 
 UV ?= uv
 DEMO_ENV = DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
+# Production settings, except that the test server speaks plain HTTP.
 TEST_ENV = DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789 \
-	ALLOWED_HOSTS=localhost,127.0.0.1
+	ALLOWED_HOSTS=localhost,127.0.0.1 SECURE_SSL_REDIRECT=false
 
-.PHONY: install demo test lint serve
+.PHONY: install demo test lint serve backup restore
 
 PORT ?= 8000
 
@@ -27,9 +28,13 @@ lint: install
 	$(UV) run ruff format --check .
 
 # Production-style serving: configuration comes from the environment (see README).
+# bin/serve checks the settings, collects static files, migrates and runs gunicorn.
 serve: install
-	$(UV) run python manage.py check --deploy --fail-level ERROR
-	$(UV) run python manage.py collectstatic --noinput --verbosity 0
-	$(UV) run python manage.py migrate --noinput
-	$(UV) run gunicorn registry.wsgi --bind 0.0.0.0:$(PORT) --workers $${WEB_CONCURRENCY:-3} \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	PORT=$(PORT) UV=$(UV) bin/serve
+
+# Backups of the database at DATABASE_URL (see README "Backups").
+backup: install
+	UV=$(UV) bin/backup
+
+restore: install
+	UV=$(UV) bin/restore "$(FILE)"

@@ -354,3 +354,29 @@ class LoadDemoTests(TestCase):
         regime = SanctionsRegime.objects.get()
         self.assertIn("S/RES/2397 (2017)", regime.legal_basis)
         self.assertEqual(regime.sources.count(), 5)
+
+
+class LocalAdminTests(TestCase):
+    def test_the_printed_local_admin_login_works(self):
+        import re
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.test import override_settings
+
+        out = StringIO()
+        with override_settings(DEBUG=True):
+            call_command("create_local_admin", stdout=out)
+        username, password = re.search(r"as (\S+) / (\S+)", out.getvalue()).groups()
+        # Through the login form: the lockout backend needs the request.
+        response = self.client.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}
+        )
+        self.assertRedirects(response, "/admin/")
+        self.assertContains(self.client.get("/admin/"), "Gift registry")
+
+    def test_create_local_admin_refuses_without_debug(self):
+        from django.core.management import CommandError, call_command
+
+        with self.assertRaises(CommandError):
+            call_command("create_local_admin")
