@@ -18,11 +18,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import unittest
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -269,7 +269,7 @@ class PortableBackupTests(RoundTripChecks, TestCase):
             self.assertIn(label, models)
 
 
-@unittest.skipUnless(connection.vendor == "postgresql", "pg_dump is for PostgreSQL")
+@pytest.mark.postgresql
 class PostgresArchiveTests(RoundTripChecks, TransactionTestCase):
     """pg_dump --format=custom / pg_restore, into a new database beside the test one.
 
