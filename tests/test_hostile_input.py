@@ -31,6 +31,7 @@ from giftapp.interchange import HEADER
 from giftapp.models import Gift, Leader, SanctionsFlag, SanctionsRegime, Source, Visit
 
 from .factories import make_regime, make_staff
+from .test_import_registry_csv import row as registry_row
 
 # 60 examples per group keeps the suite fast; FUZZ_EXAMPLES=2000 searches harder.
 FUZZ = settings(
@@ -722,19 +723,7 @@ class SpreadsheetFormulaTests(TestCase):
         )
 
     def row(self, **cells):
-        base = {
-            "date": "2024-06-19",
-            "giver": "Vladimir Putin",
-            "giver_country": "RU",
-            "recipient": "Kim Jong Un",
-            "recipient_country": "KP",
-            "item": "Tea set",
-            "category": "tableware",
-            "quantity": "1",
-            "disposition": "unknown",
-            "sources": "https://news.example.org/a",
-        }
-        return base | cells
+        return registry_row(**cells)
 
     def test_formulas_survive_as_text_through_import_pages_exports_and_reimport(self):
         with tempfile.TemporaryDirectory() as tmp:
