@@ -34,7 +34,11 @@ class FoldedSearchMixin:
 
     folded_search_fields = ()
 
+    # Long enough for any name or phrase; a longer term is cut, not sent to the database.
+    max_search_length = 200
+
     def get_search_results(self, request, queryset, search_term):
+        search_term = search_term[: self.max_search_length]
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         folded = fold(search_term)
         if folded and self.folded_search_fields:

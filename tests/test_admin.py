@@ -268,6 +268,12 @@ class AdminEntryTests(TestCase):
         response = self.client.get(url, {"q": "dagger"})
         self.assertContains(response, "1 gift")
 
+    def test_a_huge_search_term_is_cut_not_a_server_error(self):
+        for model in ("gift", "leader"):
+            with self.subTest(model=model):
+                url = reverse(f"admin:giftapp_{model}_changelist")
+                self.assertEqual(self.client.get(url, {"q": "kim " * 15000}).status_code, 200)
+
     def test_changelist_filters_by_year_country_category_and_status(self):
         url = reverse("admin:giftapp_gift_changelist")
         response = self.client.get(url, {"year": "2024", "category": "vehicle"})
