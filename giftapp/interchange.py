@@ -163,14 +163,12 @@ def _values(row, urls, claims, public):
 
 
 def _flags(gift, public):
-    """The gift's flags as the export lists them. Runs a query unless for_export() ran."""
-    flags = getattr(gift, "interchange_flags", None)
-    if flags is None:
-        if public and not gift.is_public:
-            return []
-        flags = gift.flags.select_related("regime")
-        if public:
-            flags = flags.filter(publication_status=PublicationStatus.PUBLISHED)
+    """One gift's flags as the export lists them (a query; for_export reads them by chunk)."""
+    if public and not gift.is_public:
+        return []
+    flags = gift.flags.select_related("regime")
+    if public:
+        flags = flags.filter(publication_status=PublicationStatus.PUBLISHED)
     return sorted((flag.regime.code, flag.status) for flag in flags)
 
 
