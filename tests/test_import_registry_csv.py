@@ -285,6 +285,8 @@ class HostileFileTests(TestCase):
         result = load(csv_bytes([row(id="9"), row(id="9", item="Other")]))
         self.assertFalse(result.written)
         self.assertIn("already on line 2", str(result.problems[0]))
+        # The rejects file gets the row's own cells, whichever path found the problem.
+        self.assertEqual([raw["item"] for raw, _reason in result.rejects], ["Other"])
 
     def test_unknown_regime_code(self):
         result = load(csv_bytes([row(sanctions="EU-NOTHING:alleged")]))

@@ -347,6 +347,7 @@ class PostgresRegistryImport:
     def _reject_staged(self, cursor, line, problem):
         """Reject a row found bad after staging; its cells are filled in for the rejects
         file afterwards (fill_rejected_cells)."""
+        self.importer.rejected_after_staging[line] = len(self.result.rejects)
         self.importer._reject(line, {}, [problem])
         cursor.execute(f"DELETE FROM {STAGING} WHERE line = %s", [line])
 
@@ -456,12 +457,12 @@ def run_bulk(importer, binary, *, file_name, file_sha256, progress=None):
 
 def fill_rejected_cells(importer, binary):
     """Rows rejected after staging were recorded without their cells: read them again."""
-    missing = {i for i, (raw, _reason) in enumerate(importer.result.rejects) if not raw}
-    if not missing:
+    waiting = importer.rejected_after_staging
+    if not waiting:
         return
-    lines = {importer.result.rejects[i][1].split(":")[0]: i for i in missing}
     binary.seek(0)
+    rejects = importer.result.rejects
     for line, raw, _shape in _rows(binary, importer.adapter, importer.result):
-        index = lines.get(f"line {line}")
-        if index is not None and raw:
-            importer.result.rejects[index] = (raw, importer.result.rejects[index][1])
+        if line in waiting and raw:
+            index = waiting[line]
+            rejects[index] = (raw, rejects[index][1])

@@ -227,6 +227,7 @@ class Importer:
         self.result = Result(format=format, dry_run=dry_run, skip_invalid=skip_invalid)
         self.regimes = {}
         self.withheld_publication = False
+        self.rejected_after_staging = {}  # line -> index in result.rejects (bulk path)
         self._leaders = {}
         self._leaders_loaded = set()
         self._new_leaders = []
