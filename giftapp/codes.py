@@ -5,7 +5,10 @@ user-assigned codes of settings.COUNTRIES_OVERRIDE; currencies from Babel's CLDR
 (ISO 4217, current and historical, e.g. SUR, DDM, YUN).
 """
 
+import functools
+
 from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
+from django.utils.translation import get_language
 from django_countries import countries
 
 COUNTRY_CODES = tuple(sorted(code for code, _name in countries))
@@ -17,7 +20,13 @@ CURRENCY_CHOICES = tuple(
 
 def country_name(code):
     """'KP' -> 'North Korea'; '' -> ''."""
-    return countries.name(code) if code else ""
+    return _country_name(code, get_language()) if code else ""
+
+
+@functools.cache
+def _country_name(code, language):
+    """Looked up once per language: a gift list names a few hundred countries."""
+    return countries.name(code)
 
 
 def currency_symbol(code):

@@ -1,18 +1,22 @@
-"""Facet counts of the gift list from the GiftFacet aggregate (PostgreSQL).
+"""Counts of the gift list from aggregates that PostgreSQL keeps by trigger.
 
-The aggregate counts published gifts by giver country, recipient country, category,
-year and whether they are flagged. A filter made only of those dimensions (countries,
-categories, whole years, flagged) is answered from it in a few milliseconds; any other
-filter (text, leaders, visit, values, currency, regime, flag status, a date range that is
-not whole years) is counted from the gifts themselves.
+GiftFacet counts published gifts by each combination of giver country, recipient
+country, category, year and whether they are flagged; GiftFacetPair rolls it up into one
+facet counted under one filter dimension (or none); FlagFacet lists the public flags of
+published gifts with the same dimensions. A list with at most one of those filters reads
+a few dozen pair rows; with two or more, the combinations matching them; the flag-status
+counts read the few flag rows. Any other filter (text, leaders, visit, values, currency,
+regime, flag status, a date range that is not whole years) is counted from the gifts.
 """
 
 import datetime
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import LPad
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from .models import GiftFacet
+from .models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
 
 FACET_DIMENSIONS = ("giver_country", "recipient_country", "category", "year")
 # Filters the aggregate cannot answer.
@@ -29,13 +33,48 @@ GIFT_ONLY_FILTERS = (
     "flag_status",
 )
 
-REBUILD_SQL = """
+# The facet dimensions, as text, of a row of giftapp_giftfacet (or of a change to it).
+DIMENSIONS = [
+    ("giver_country", "giver_country"),
+    ("recipient_country", "recipient_country"),
+    ("category", "category"),
+    ("year", "year::text"),
+    ("is_flagged", "is_flagged::text"),
+]
+# Each dimension alone (under no filter), then every ordered pair of two dimensions.
+PAIRS = ",\n".join(
+    [f"('', '', '{name}', {value})" for name, value in DIMENSIONS]
+    + [
+        f"('{a}', {a_value}, '{b}', {b_value})"
+        for a, a_value in DIMENSIONS
+        for b, b_value in DIMENSIONS
+        if a != b
+    ]
+)
+# Adds the combinations of `source` (a table or subquery with GiftFacet's columns) to
+# the pairs; the trigger of migration 0004 runs it on each statement's changes.
+ROLLUP_SQL = f"""
+INSERT INTO giftapp_giftfacetpair
+    (filter_dimension, filter_value, facet_dimension, facet_value, n)
+SELECT p.filter_dimension, p.filter_value, p.facet_dimension, p.facet_value, sum(c.n)
+FROM {{source}} AS c
+CROSS JOIN LATERAL (VALUES {PAIRS})
+    AS p(filter_dimension, filter_value, facet_dimension, facet_value)
+GROUP BY 1, 2, 3, 4
+HAVING sum(c.n) <> 0
+ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
+DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
+"""
+
+REBUILD_SQL = f"""
 DELETE FROM giftapp_giftfacet;
+DELETE FROM giftapp_giftfacetpair;
 INSERT INTO giftapp_giftfacet (giver_country, recipient_country, category, year, is_flagged, n)
 SELECT giver_country, recipient_country, category,
        COALESCE(EXTRACT(YEAR FROM date)::int, 0), is_flagged, count(*)
 FROM giftapp_gift WHERE publication_status = 'published'
 GROUP BY 1, 2, 3, 4, 5;
+{ROLLUP_SQL.format(source="giftapp_giftfacet")};
 """
 
 
@@ -67,8 +106,8 @@ def answerable(values):
 
 
 def condition(values, *, without=()):
-    """The aggregate rows matching the filters, leaving out the named ones."""
-    q = Q(n__gt=0)
+    """The GiftFacet (or FlagFacet) rows matching the filters, leaving out the named ones."""
+    q = Q()
     for name in ("giver_country", "recipient_country"):
         if values.get(name) and name not in without:
             q &= Q(**{name: values[name]})
@@ -89,18 +128,100 @@ def condition(values, *, without=()):
     return q
 
 
+# The aggregate's filters as GiftFacetPair dimensions (the either-country filter aside).
+PAIR_DIMENSIONS = {
+    "giver_country": "giver_country",
+    "recipient_country": "recipient_country",
+    "category": "category",
+    "date_from": "year",
+    "flagged": "is_flagged",
+}
+
+
+def active_dimensions(values, without=()):
+    """The names of the aggregate's filters that are set, leaving out the named ones."""
+    names = [name for name in (*PAIR_DIMENSIONS, "country") if name not in without]
+    if "date_from" in names and whole_years(values.get("date_from"), values.get("date_to")) in (
+        False,
+        (None, None),
+    ):
+        names.remove("date_from")
+    return [name for name in names if name == "date_from" or values.get(name)]
+
+
+def pair_condition(values, name, facet):
+    """GiftFacetPair rows counting `facet` among the gifts matching the one filter `name`
+    (None for no filter)."""
+    if name is None:
+        return Q(filter_dimension="", facet_dimension=facet)
+    if name == "country":
+        # Gifts given by the country plus gifts received by it (never both). Those it
+        # gave all have it as giver: counted alone, they make its own giver facet value.
+        code = values["country"]
+        q = Q(
+            filter_dimension__in=["giver_country", "recipient_country"],
+            filter_value=code,
+            facet_dimension=facet,
+        )
+        if facet in ("giver_country", "recipient_country"):
+            q |= Q(filter_dimension="", facet_dimension=facet, facet_value=code)
+        return q
+    dimension = PAIR_DIMENSIONS[name]
+    if dimension == facet:
+        # Only the totals ask this (of the flagged filter): the gifts counted alone.
+        return Q(filter_dimension="", facet_dimension=facet, facet_value__in=_texts(values, name))
+    q = Q(filter_dimension=dimension, facet_dimension=facet)
+    if dimension != "year":
+        return q & Q(filter_value__in=_texts(values, name))
+    # Years are stored as text: compared zero-padded, so that "999" < "2006"; 0 is unknown.
+    first, last = whole_years(values.get("date_from"), values.get("date_to"))
+    padded = LPad("filter_value", 4, Value("0"))
+    q &= ~Q(filter_value="0")
+    if first is not None:
+        q &= Q(GreaterThanOrEqual(padded, f"{first:04d}"))
+    if last is not None:
+        q &= Q(LessThanOrEqual(padded, f"{last:04d}"))
+    return q
+
+
+def _texts(values, name):
+    if name == "flagged":
+        return ["true" if values["flagged"] == "yes" else "false"]
+    value = values[name]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def totals(values):
     """{"total": gifts matching, "flagged": of which flagged}: one query."""
-    row = GiftFacet.objects.filter(condition(values)).aggregate(
-        total=Sum("n"), flagged=Sum("n", filter=Q(is_flagged=True))
-    )
+    names = active_dimensions(values)
+    if len(names) <= 1:
+        row = GiftFacetPair.objects.filter(
+            pair_condition(values, names[0] if names else None, "is_flagged")
+        ).aggregate(total=Sum("n"), flagged=Sum("n", filter=Q(facet_value="true")))
+    else:
+        row = GiftFacet.objects.filter(condition(values), n__gt=0).aggregate(
+            total=Sum("n"), flagged=Sum("n", filter=Q(is_flagged=True))
+        )
     return {"total": row["total"] or 0, "flagged": row["flagged"] or 0}
 
 
 def counts_by(values, dimension, *, without):
     """[(value, count)] of one dimension under the other filters, most first."""
+    names = active_dimensions(values, without)
+    if len(names) <= 1:
+        rows = (
+            GiftFacetPair.objects.filter(
+                pair_condition(values, names[0] if names else None, dimension)
+            )
+            .values("facet_value")
+            .annotate(count=Sum("n"))
+            .filter(count__gt=0)
+            .order_by("-count", "facet_value")
+        )
+        cast = int if dimension == "year" else str
+        return [(cast(row["facet_value"]), row["count"]) for row in rows]
     rows = (
-        GiftFacet.objects.filter(condition(values, without=without))
+        GiftFacet.objects.filter(condition(values, without=without), n__gt=0)
         .values(dimension)
         .annotate(count=Sum("n"))
         .filter(count__gt=0)
@@ -111,3 +232,14 @@ def counts_by(values, dimension, *, without):
 
 def year_bounds(year):
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def flag_status_counts(values, regime=None):
+    """{status: published gifts with a public flag of that status (of the regime, when
+    given)} under the other filters: one query over the few flag rows."""
+    rows = FlagFacet.objects.filter(condition(values))
+    if regime:
+        rows = rows.filter(regime_id__in=SanctionsRegime.objects.filter(code=regime).values("pk"))
+    return dict(
+        rows.values("status").annotate(n=Count("gift_id", distinct=True)).values_list("status", "n")
+    )

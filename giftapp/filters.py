@@ -389,16 +389,20 @@ class GiftFilter(django_filters.FilterSet):
 
         # Gifts with a public flag of each status (and of the chosen regime, as the two
         # parameters match the same flag), under the other filters.
-        flags = SanctionsFlag.objects.public().filter(
-            gift__in=self.without("regime", "flag_status").values("pk")
-        )
-        if values.get("regime"):
-            flags = flags.filter(regime__code=values["regime"])
-        counts = dict(
-            flags.values("status")
-            .annotate(n=Count("gift", distinct=True))
-            .values_list("status", "n")
-        )
+        others = values | {"regime": None, "flag_status": None}
+        if facet_counts.answerable(others):
+            counts = facet_counts.flag_status_counts(others, values.get("regime"))
+        else:
+            flags = SanctionsFlag.objects.public().filter(
+                gift__in=self.without("regime", "flag_status").values("pk")
+            )
+            if values.get("regime"):
+                flags = flags.filter(regime__code=values["regime"])
+            counts = dict(
+                flags.values("status")
+                .annotate(n=Count("gift", distinct=True))
+                .values_list("status", "n")
+            )
         facets.append(
             Facet(
                 "flag_status",

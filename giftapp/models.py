@@ -932,8 +932,72 @@ class GiftFacet(models.Model):
                 name="giftfacet_combination_unique",
             )
         ]
+        # Lists filtered on two dimensions or more read the combinations through these
+        # (the unique constraint's index serves filters that name the giver country).
+        indexes = [
+            models.Index(fields=["recipient_country", "category"], name="giftfacet_recipient_idx"),
+            models.Index(fields=["category", "year"], name="giftfacet_category_year_idx"),
+            models.Index(fields=["year"], name="giftfacet_year_idx"),
+        ]
 
     def __str__(self):
         return (
             f"{self.giver_country}→{self.recipient_country} {self.category} {self.year}: {self.n}"
         )
+
+
+class GiftFacetPair(models.Model):
+    """Published gifts counted by one facet value among those with another: the rollups
+    of GiftFacet that answer a list with at most one filter dimension at once.
+
+    A row says: of the published gifts whose `filter_dimension` is `filter_value`, `n`
+    have `facet_dimension` = `facet_value`. An empty filter dimension means all published
+    gifts (one facet counted alone). Dimensions are giver_country, recipient_country,
+    category, year (0 for an unknown date) and is_flagged ("true"/"false"); values are
+    stored as text. Every pair of dimensions is kept in both orders, so a lookup always
+    reads the few rows of one filter value. Kept by the same PostgreSQL triggers as
+    GiftFacet (migration 0004); unused on SQLite.
+    """
+
+    filter_dimension = models.CharField(max_length=20)
+    filter_value = models.CharField(max_length=20)
+    facet_dimension = models.CharField(max_length=20)
+    facet_value = models.CharField(max_length=20)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filter_dimension", "filter_value", "facet_dimension", "facet_value"],
+                name="giftfacetpair_unique",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.filter_dimension}={self.filter_value}: "
+            f"{self.facet_dimension}={self.facet_value} {self.n}"
+        )
+
+
+class FlagFacet(models.Model):
+    """The public flags of published gifts, each with its gift's facet dimensions: what
+    the gift list's flag-status counts read, a few thousand rows instead of a join of
+    every flag to a million gifts.
+
+    One row per gift, regime and status. Kept by PostgreSQL statement triggers on
+    giftapp_gift and giftapp_sanctionsflag (migration 0005), which rewrite the rows of
+    every gift a statement touched; unused on SQLite.
+    """
+
+    gift_id = models.BigIntegerField(db_index=True)
+    regime_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    giver_country = models.CharField(max_length=2)
+    recipient_country = models.CharField(max_length=2)
+    category = models.CharField(max_length=20)
+    year = models.SmallIntegerField()
+    is_flagged = models.BooleanField()
+
+    def __str__(self):
+        return f"gift {self.gift_id}: {self.status}"
