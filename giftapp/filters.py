@@ -23,6 +23,7 @@ from . import facets as facet_counts
 from .codes import CURRENCY_CHOICES, country_name
 from .models import Category, FlagStatus, Gift, Leader, SanctionsFlag, SanctionsRegime, Visit
 from .templatetags.registry import amount, fuzzy_date
+from .text import fold
 
 # sort parameter -> (label, ordering); `id` breaks ties, unknown dates and values go last.
 SORTS = {
@@ -291,7 +292,25 @@ class GiftFilter(django_filters.FilterSet):
     # Filtering
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, leaders=self._leaders_matching(value))
+
+    # Beyond this many matching leaders, the search keeps them as a subquery.
+    LEADER_IDS_MAX = 500
+
+    @cached_property
+    def _leaders_found(self):
+        return {}
+
+    def _leaders_matching(self, value):
+        """The ids of the leaders the search matches, looked up once per list. A list of
+        ids, unlike a subquery, lets PostgreSQL estimate how many gifts match (and plan a
+        parallel scan) and look their gifts up by index."""
+        if value not in self._leaders_found:
+            leaders = Leader.objects.filter(search_text__contains=fold(value))
+            ids = list(leaders.values_list("pk", flat=True)[: self.LEADER_IDS_MAX + 1])
+            found = ids if len(ids) <= self.LEADER_IDS_MAX else leaders.values("pk")
+            self._leaders_found[value] = found
+        return self._leaders_found[value]
 
     def filter_country(self, queryset, name, value):
         return queryset.involving_country(value)
@@ -336,17 +355,36 @@ class GiftFilter(django_filters.FilterSet):
 
     # Counting
 
+    # (offset, limit) of the page the view will show: a single-pass count (scanned)
+    # numbers the matches in the list's order and hands back that page's ids too.
+    page_window = None
+
+    @cached_property
+    def scanned(self):
+        """Every count of this list, and its page's ids, read in one pass over the
+        matching gifts (see facets.scan); None where the aggregates answer instead, or
+        where the facets count different sets of gifts."""
+        values = self.form.cleaned_data
+        if facet_counts.answerable(values) or not facet_counts.scannable(values):
+            return None
+        ordering = [*SORTS[values.get("sort") or DEFAULT_SORT][1], "id"]
+        return facet_counts.scan(self.qs, ordering, self.page_window)
+
     def counts(self):
         """The number of gifts matching, and how many of them are flagged: one query,
         on the facet aggregate when it can answer."""
         if facet_counts.answerable(self.form.cleaned_data):
             return facet_counts.totals(self.form.cleaned_data)
+        if self.scanned:
+            return {"total": self.scanned["total"], "flagged": self.scanned["flagged"]}
         return self.qs.aggregate(total=Count("pk"), flagged=Count("pk", filter=Q(is_flagged=True)))
 
     def _dimension_counts(self, name, excluded):
         """[(value, count)] of one facet under the other filters, most first."""
         values = self.form.cleaned_data
         dimension = "year" if name == "year" else name
+        if self.scanned:
+            return self.scanned["facets"][dimension]
         if facet_counts.answerable(values):
             rows = facet_counts.counts_by(values, dimension, without=excluded)
             if name == "year":
@@ -390,7 +428,9 @@ class GiftFilter(django_filters.FilterSet):
         # Gifts with a public flag of each status (and of the chosen regime, as the two
         # parameters match the same flag), under the other filters.
         others = values | {"regime": None, "flag_status": None}
-        if facet_counts.answerable(others):
+        if self.scanned:
+            counts = self.scanned["flag_status"]
+        elif facet_counts.answerable(others):
             counts = facet_counts.flag_status_counts(others, values.get("regime"))
         else:
             flags = SanctionsFlag.objects.public().filter(

@@ -495,13 +495,15 @@ class GiftQuerySet(PublishableQuerySet):
         ).exclude(status=FlagStatus.CLEARED)
         return self.update(is_flagged=Exists(open_flags))
 
-    def search(self, query):
+    def search(self, query, leaders=None):
         """Case-, accent- and punctuation-insensitive search over items, descriptions,
-        the registers' verbatim names, and leaders' names, native names and aliases."""
+        the registers' verbatim names, and leaders' names, native names and aliases.
+        `leaders`, the ids of the leaders matching the query, saves a subquery."""
         folded = fold(query)
         if not folded:
             return self
-        leaders = Leader.objects.filter(search_text__contains=folded).values("pk")
+        if leaders is None:
+            leaders = Leader.objects.filter(search_text__contains=folded).values("pk")
         return self.filter(
             Q(search_text__contains=folded) | Q(giver__in=leaders) | Q(recipient__in=leaders)
         )

@@ -557,8 +557,20 @@ class QueryCountTests(TestCase):
 
     def test_a_leader_filter_adds_one_lookup(self):
         url = f"/gifts/?leader={self.regime.flags.first().gift.giver.slug}"
-        with self.assertNumQueries(self.QUERIES + 1):
+        # On PostgreSQL the gifts of a filter the aggregates cannot answer are counted,
+        # faceted and paged in one pass: that pass (with the memory it may use set
+        # before it and reset after), the flag statuses, the page's gifts, their flags
+        # and the regime select.
+        queries = 7 if connection.vendor == "postgresql" else self.QUERIES
+        with self.assertNumQueries(queries + 1):
             self.client.get(url)
+
+    def test_single_pass_lists_do_not_grow_with_rows(self):
+        urls = ["/gifts/?q=gift", "/gifts/?value_min=0&sort=item", "/gifts/?q=gift&page=2"]
+        before = [self.count_queries(url) for url in urls]
+        for _ in range(27):
+            self.add_gift()
+        self.assertEqual([self.count_queries(url) for url in urls], before)
 
     def test_bad_filters_cost_one_query_and_list_nothing(self):
         with self.assertNumQueries(1):

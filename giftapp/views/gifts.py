@@ -80,6 +80,9 @@ class GiftListView(FilterView):
             return context
 
         links = Links(self.request.path, filterset)
+        number, _notice = self.page_number()
+        if number <= self.max_pages:
+            filterset.page_window = ((number - 1) * self.paginate_by, self.paginate_by)
         counts = filterset.counts()
         total = counts["total"]
         active = filterset.active_filters()
@@ -113,16 +116,20 @@ class GiftListView(FilterView):
             ]
         return context
 
+    def page_number(self):
+        """The page asked for, and a notice when ?page= is not a page number."""
+        raw = self.request.GET.get("page", "1")
+        if not re.fullmatch(r"[0-9]{1,12}", raw) or int(raw) < 1:
+            return 1, f"“{raw[:40]}” is not a page number: showing the first page."
+        return int(raw), ""
+
     def paginate(self, queryset, total):
         paginator = Paginator(queryset.for_listing(), self.paginate_by)
         paginator.count = total  # known from the summary query: no second COUNT
-        raw = self.request.GET.get("page", "1")
         context = {"paginator": paginator, "gifts": [], "page_obj": None}
-        if not re.fullmatch(r"[0-9]{1,12}", raw) or int(raw) < 1:
-            context["page_notice"] = f"“{raw[:40]}” is not a page number: showing the first page."
-            number = 1
-        else:
-            number = int(raw)
+        number, notice = self.page_number()
+        if notice:
+            context["page_notice"] = notice
         last_page = min(paginator.num_pages, self.max_pages)
         context["last_page"] = last_page
         context["truncated"] = paginator.num_pages > self.max_pages
@@ -142,10 +149,16 @@ class GiftListView(FilterView):
             )
             return context
         page = paginator.page(number)
-        if total:
-            page.object_list = list(page.object_list)
-        else:
+        scanned = self.filterset.scanned
+        if not total:
             page.object_list = []
+        elif scanned is not None:
+            # The single pass over the matches gave this page's ids, in order.
+            position = {pk: index for index, pk in enumerate(scanned["page"])}
+            gifts = queryset.for_listing().filter(pk__in=scanned["page"])
+            page.object_list = sorted(gifts, key=lambda gift: position[gift.pk])
+        else:
+            page.object_list = list(page.object_list)
         context["page_obj"] = page
         context["gifts"] = page.object_list
         context["has_next"] = page.has_next() and number < self.max_pages
