@@ -517,8 +517,9 @@ class PaginationTests(TestCase):
 class QueryCountTests(TestCase):
     """The page costs the same number of queries whatever the number of rows."""
 
-    # Summary counts, the page of gifts, their public flags, five facets, the regime select.
-    QUERIES = 9
+    # Summary counts, the page's ids, its gifts, their public flags, five facets, the
+    # regime select.
+    QUERIES = 10
 
     @classmethod
     def setUpTestData(cls):

@@ -124,7 +124,7 @@ class GiftListView(FilterView):
         return int(raw), ""
 
     def paginate(self, queryset, total):
-        paginator = Paginator(queryset.for_listing(), self.paginate_by)
+        paginator = Paginator(queryset, self.paginate_by)
         paginator.count = total  # known from the summary query: no second COUNT
         context = {"paginator": paginator, "gifts": [], "page_obj": None}
         number, notice = self.page_number()
@@ -151,14 +151,17 @@ class GiftListView(FilterView):
         page = paginator.page(number)
         scanned = self.filterset.scanned
         if not total:
-            page.object_list = []
+            ids = []
         elif scanned is not None:
-            # The single pass over the matches gave this page's ids, in order.
-            position = {pk: index for index, pk in enumerate(scanned["page"])}
-            gifts = queryset.for_listing().filter(pk__in=scanned["page"])
-            page.object_list = sorted(gifts, key=lambda gift: position[gift.pk])
+            ids = scanned["page"]  # the single pass over the matches numbered them
         else:
-            page.object_list = list(page.object_list)
+            # The page's ids first: skipping the gifts of earlier pages then reads an
+            # index only, and the rows, leaders and flags are fetched for this page alone.
+            start = (number - 1) * self.paginate_by
+            ids = list(queryset.values_list("pk", flat=True)[start : start + self.paginate_by])
+        position = {pk: index for index, pk in enumerate(ids)}
+        gifts = queryset.for_listing().filter(pk__in=ids) if ids else []
+        page.object_list = sorted(gifts, key=lambda gift: position[gift.pk])
         context["page_obj"] = page
         context["gifts"] = page.object_list
         context["has_next"] = page.has_next() and number < self.max_pages
