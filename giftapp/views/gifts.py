@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 
 from .. import interchange
@@ -313,11 +315,35 @@ def facet_links(links, filterset):
                 "title": facet.title,
                 "countries": facet.countries,
                 "items": items,
-                "shown": items[:FACET_VALUES_SHOWN],
-                "more": items[FACET_VALUES_SHOWN:],
+                "shown": facet_items_html(items[:FACET_VALUES_SHOWN]),
+                "more": facet_items_html(items[FACET_VALUES_SHOWN:]),
+                "more_count": max(len(items) - FACET_VALUES_SHOWN, 0),
             }
         )
     return facets
+
+
+def facet_items_html(items):
+    """The <li> of each facet value. A list page shows several hundred (every country,
+    twice), so they are joined here rather than rendered one by one through a template."""
+    return format_html_join(
+        "",
+        '<li><a href="{}"{}>{}{}</a> <span class="count">{}</span></li>',
+        (
+            (
+                item["url"],
+                ACTIVE_LINK if item["active"] else "",
+                REMOVE_HINT if item["active"] else "",
+                item["label"],
+                f"{item['count']:,}",  # as intcomma writes it in English
+            )
+            for item in items
+        ),
+    )
+
+
+ACTIVE_LINK = mark_safe(' aria-current="true" class="active"')
+REMOVE_HINT = mark_safe('<span class="visually-hidden">Remove filter: </span>')
 
 
 def export_filename(filterset, export_format):
