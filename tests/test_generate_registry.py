@@ -8,6 +8,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import SimpleTestCase, TestCase
@@ -24,6 +25,8 @@ from giftapp.models import (
     Visit,
 )
 from giftapp.text import fold_all
+
+from .test_facets import assert_kept
 
 N = 300
 SEED = 7
@@ -71,6 +74,10 @@ class GeneratedRegistryTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.output = generate(gifts=N, seed=SEED)
+
+    @pytest.mark.postgresql
+    def test_the_facet_aggregates_count_the_generated_gifts(self):
+        assert_kept(self)
 
     def test_it_makes_the_requested_number_of_gifts_and_says_how_long_it_took(self):
         self.assertEqual(Gift.objects.count(), N)

@@ -13,6 +13,10 @@ LANGUAGE plpgsql AS $$
 DECLARE
     changes text;
 BEGIN
+    -- A bulk write recounts both aggregates once at its end instead (facets.deferred).
+    IF current_setting('giftapp.defer_facets', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         changes := 'SELECT *, 1 AS sign FROM new_rows';
     ELSIF TG_OP = 'DELETE' THEN

@@ -34,6 +34,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from giftapp import facets
 from giftapp.codes import COUNTRY_CODES
 from giftapp.codes import country_name as _country_name
 from giftapp.models import (
@@ -1470,6 +1471,7 @@ class Command(BaseCommand):
             generator.make_sources()
             tables = [table.name for table in generator.tables.values()]
             with (
+                facets.deferred(),
                 writer.loading(tables),
                 tqdm(total=gifts, unit=" gifts", disable=not show_progress, file=sys.stderr) as bar,
             ):
