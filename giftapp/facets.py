@@ -10,10 +10,12 @@ regime, flag status, a date range that is not whole years) is counted from the g
 """
 
 import datetime
+import functools
+import operator
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Count, Q, Sum, Value, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value, Window
 from django.db.models.functions import ExtractYear, LPad, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
@@ -267,50 +269,64 @@ def _status_counts(rows):
     return dict(counts.values_list("status", "n"))
 
 
-# Filters that some facet leaves out (so its counts need a different set of gifts); a
-# list with none of them set has one set of gifts behind every count.
-FACET_EXCLUDED_FILTERS = (
-    "category",
-    "giver_country",
-    "recipient_country",
-    "date_from",
-    "date_to",
-    "regime",
-    "flag_status",
-)
+# The filters the flag-status facet leaves out: with either set, the flag statuses count a
+# different set of gifts from the rest of the page, so its counts go query by query.
+FLAG_FILTERS = ("regime", "flag_status")
 SCAN_DIMENSIONS = ("giver_country", "recipient_country", "category", "year")
 SCAN_WORK_MEM = "64MB"
 
 
 def scannable(values):
-    """Whether every count of a list the aggregates cannot answer comes from one set."""
-    return available() and not any(values.get(name) for name in FACET_EXCLUDED_FILTERS)
+    """Whether a list the aggregates cannot answer can be counted in one pass."""
+    return available() and not any(values.get(name) for name in FLAG_FILTERS)
 
 
-def scan(queryset, ordering, window):
+def scan(queryset, conditions, ordering, window, *, matching):
     """Everything a list page counts, read in one pass over the matching gifts.
 
     For filters the aggregates cannot answer (text, leaders, values…), each count would
-    otherwise read the same gifts again. Here the matches are read once (in parallel where
-    PostgreSQL can), numbered in the list's order, and grouped by each facet at once
-    (GROUPING SETS): the total, the flagged count, the four facets and the ids of the page
-    `window` (offset, limit) come from one statement. The flag statuses take a second,
-    driven by the few FlagFacet rows. Returns {"total", "flagged", "facets": {dimension:
-    [(value, count)]}, "flag_status": {status: count}, "page": [ids]}.
+    otherwise read the same gifts again. Here `queryset` (the gifts under every filter
+    but those of the facets) is read once, in parallel where PostgreSQL can; `conditions`
+    holds the facets' own filters ({dimension: Q}), each facet counting the gifts that meet
+    all the others. The gifts that meet them all are numbered in the list's order, and
+    GROUPING SETS count the total, the flagged gifts and the four facets, and collect the
+    ids of the page `window` (offset, limit), in one statement. The flag statuses of the
+    `matching` gifts take a second, driven by the few FlagFacet rows. Returns {"total",
+    "flagged", "facets": {dimension: [(value, count)]}, "flag_status": {status: count},
+    "page": [ids]}.
     """
+    meets = {
+        f"meets_{name}": ExpressionWrapper(conditions.get(name, Value(True)), BooleanField())
+        for name in SCAN_DIMENSIONS
+    }
+    meets_all = ExpressionWrapper(
+        functools.reduce(operator.and_, conditions.values(), Q()), BooleanField()
+    )
     numbered = (
         queryset.order_by()
-        .annotate(position=Window(RowNumber(), order_by=ordering), year=ExtractYear("date"))
-        .values(
-            "id", "giver_country", "recipient_country", "category", "year", "is_flagged", "position"
+        .annotate(
+            **meets,
+            meets_all=meets_all,
+            position=Window(RowNumber(), partition_by=[meets_all], order_by=ordering),
+            year=ExtractYear("date"),
         )
+        .values("id", *SCAN_DIMENSIONS, "is_flagged", *meets, "meets_all", "position")
     )
     sql, params = numbered.query.sql_with_params()
+
+    def count_meeting(*names):
+        return f"count(*) FILTER (WHERE {' AND '.join(f'meets_{n}' for n in names) or 'true'})"
+
+    counts = [count_meeting(*SCAN_DIMENSIONS)] + [
+        count_meeting(*(other for other in SCAN_DIMENSIONS if other != name))
+        for name in SCAN_DIMENSIONS
+    ]
     offset, limit = window or (0, 0)
     statement = f"""
         SELECT GROUPING(giver_country, recipient_country, category, year, is_flagged),
-            giver_country, recipient_country, category, year, is_flagged, count(*),
-            array_agg(ARRAY[position, id]) FILTER (WHERE position > %s AND position <= %s)
+            giver_country, recipient_country, category, year, is_flagged, {", ".join(counts)},
+            array_agg(ARRAY[position, id])
+                FILTER (WHERE meets_all AND position > %s AND position <= %s)
         FROM ({sql}) AS matches
         GROUP BY GROUPING SETS (
             (giver_country), (recipient_country), (category), (year), (is_flagged), ()
@@ -328,14 +344,18 @@ def scan(queryset, ordering, window):
             rows = cursor.fetchall()
         finally:
             cursor.execute("RESET work_mem")
-        for grouping, *columns, count, ids in rows:
-            name = sets[grouping]
-            if name == "total":
-                # Unordered: an ordered aggregate would rule out grouping by hashing.
-                result["total"], result["page"] = count, [i for _p, i in sorted(ids or [])]
-            elif name == "is_flagged":
-                result["flagged"] += count if columns[4] else 0
-            elif (value := columns[SCAN_DIMENSIONS.index(name)]) not in ("", None):
+    for grouping, *row in rows:
+        columns, (count, *facet_counts), ids = row[:5], row[5:10], row[10]
+        name = sets[grouping]
+        if name == "total":
+            # Unordered: an ordered aggregate would rule out grouping by hashing.
+            result["total"], result["page"] = count, [i for _p, i in sorted(ids or [])]
+        elif name == "is_flagged":
+            result["flagged"] += count if columns[4] else 0
+        else:
+            index = SCAN_DIMENSIONS.index(name)
+            value, count = columns[index], facet_counts[index]
+            if value not in ("", None) and count:
                 # EXTRACT gives a numeric: years are ints, as the aggregates give them.
                 result["facets"][name].append((int(value) if name == "year" else value, count))
     for name, counted in result["facets"].items():
@@ -343,6 +363,6 @@ def scan(queryset, ordering, window):
             counted.sort(reverse=True)
         else:
             counted.sort(key=lambda pair: (-pair[1], pair[0]))
-    flags = FlagFacet.objects.filter(gift_id__in=queryset.order_by().values("pk"))
+    flags = FlagFacet.objects.filter(gift_id__in=matching.order_by().values("pk"))
     result["flag_status"] = _status_counts(flags)
     return result

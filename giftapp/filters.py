@@ -21,7 +21,16 @@ from django_countries import countries
 
 from . import facets as facet_counts
 from .codes import CURRENCY_CHOICES, country_name
-from .models import Category, FlagStatus, Gift, Leader, SanctionsFlag, SanctionsRegime, Visit
+from .models import (
+    Category,
+    FlagStatus,
+    Gift,
+    Leader,
+    SanctionsFlag,
+    SanctionsRegime,
+    Visit,
+    overlapping,
+)
 from .templatetags.registry import amount, fuzzy_date
 from .text import fold
 
@@ -367,8 +376,21 @@ class GiftFilter(django_filters.FilterSet):
         values = self.form.cleaned_data
         if facet_counts.answerable(values) or not facet_counts.scannable(values):
             return None
+        conditions = {}
+        if values.get("giver_country"):
+            conditions["giver_country"] = Q(giver_country=values["giver_country"])
+        if values.get("recipient_country"):
+            conditions["recipient_country"] = Q(recipient_country=values["recipient_country"])
+        if values.get("category"):
+            conditions["category"] = Q(category__in=values["category"])
+        if values.get("date_from") or values.get("date_to"):
+            conditions["year"] = overlapping(values.get("date_from"), values.get("date_to"))
+        # The gifts under every other filter, read once; each facet leaves its own out.
+        others = self.without(
+            "giver_country", "recipient_country", "category", "date_from", "date_to"
+        )
         ordering = [*SORTS[values.get("sort") or DEFAULT_SORT][1], "id"]
-        return facet_counts.scan(self.qs, ordering, self.page_window)
+        return facet_counts.scan(others, conditions, ordering, self.page_window, matching=self.qs)
 
     def counts(self):
         """The number of gifts matching, and how many of them are flagged: one query,

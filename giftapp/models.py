@@ -509,22 +509,28 @@ class GiftQuerySet(PublishableQuerySet):
         )
 
     def overlapping(self, date_from=None, date_to=None):
-        """Gifts whose dated period overlaps [date_from, date_to]; unknown dates never match.
+        """Gifts whose dated period overlaps [date_from, date_to]; unknown dates never match."""
+        return self.filter(overlapping(date_from, date_to))
 
-        The stored date is the first day of its period, so a period overlaps the range when
-        it starts on or before date_to and its start is on or after the start of the
-        period (of the same precision) that contains date_from.
-        """
-        qs = self.exclude(date__isnull=True)
-        if date_to:
-            qs = qs.filter(date__lte=date_to)
-        if date_from:
-            qs = qs.filter(
-                Q(date_precision=DatePrecision.DAY, date__gte=date_from)
-                | Q(date_precision=DatePrecision.MONTH, date__gte=date_from.replace(day=1))
-                | Q(date_precision=DatePrecision.YEAR, date__gte=date_from.replace(month=1, day=1))
-            )
-        return qs
+
+def overlapping(date_from=None, date_to=None):
+    """The condition on a gift that its dated period overlaps [date_from, date_to];
+    unknown dates never match.
+
+    The stored date is the first day of its period, so a period overlaps the range when
+    it starts on or before date_to and its start is on or after the start of the period
+    (of the same precision) that contains date_from.
+    """
+    q = Q(date__isnull=False)
+    if date_to:
+        q &= Q(date__lte=date_to)
+    if date_from:
+        q &= (
+            Q(date_precision=DatePrecision.DAY, date__gte=date_from)
+            | Q(date_precision=DatePrecision.MONTH, date__gte=date_from.replace(day=1))
+            | Q(date_precision=DatePrecision.YEAR, date__gte=date_from.replace(month=1, day=1))
+        )
+    return q
 
 
 class Gift(TimeStamped, Publishable):

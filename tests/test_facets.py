@@ -290,6 +290,12 @@ class SinglePassTests(TestCase):
             "/gifts/?q=gold&country=RU",
             "/gifts/?q=nothing-matches-this",
             "/gifts/?q=vase&page=9",
+            # With the facets' own filters: each facet counts under the others.
+            "/gifts/?q=vase&category=artwork&category=vehicle",
+            "/gifts/?q=silver&recipient_country=KP&date_from=2004-01-01&date_to=2015-06-30",
+            "/gifts/?value_min=500&giver_country=RU&sort=-date&page=2",
+            f"/gifts/?leader={self.slug}&giver_country=CN&category=tableware",
+            "/gifts/?q=gold&date_to=2010-12-31&recipient_country=RU&flagged=no",
         ]
         for url in urls:
             with self.subTest(url):
