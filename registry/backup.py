@@ -27,9 +27,16 @@ from django.test.utils import override_settings
 # Not carried by the portable dump: what migrate creates afresh (content types and
 # permissions, which the dump names by natural keys), login sessions and login-failure
 # counters (short-lived), and tables derived from the records (rebuilt as the records
-# load: GiftFacet is kept by PostgreSQL triggers on giftapp_gift).
+# load: GiftFacet and the activity counts are kept by PostgreSQL triggers).
 PORTABLE_EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
-DERIVED_MODELS = ["giftapp.GiftFacet"]
+DERIVED_MODELS = [
+    "giftapp.GiftFacet",
+    "giftapp.GiftFacetPair",
+    "giftapp.FlagFacet",
+    "giftapp.LeaderActivity",
+    "giftapp.VisitCountry",
+    "giftapp.CountryVisits",
+]
 
 
 # Django's JSON, with datetimes to the microsecond (Django's own keeps milliseconds).

@@ -5,7 +5,8 @@ import datetime
 from django.test import SimpleTestCase, TestCase
 
 from giftapp.charts import nice_ceiling, years_chart
-from giftapp.models import DatePrecision, PublicationStatus
+from giftapp.models import DatePrecision, Gift, PublicationStatus
+from giftapp.views.pages import COUNTRY_GIFTS_SHOWN
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_visit
 from .pages_support import (
@@ -180,15 +181,48 @@ class CountryQueryCountTests(ConstantQueriesMixin, TestCase):
             make_visit(host_country=partners[i % len(partners)], visitors=[self.kim])
 
     def test_country_page_queries_do_not_grow(self):
-        _before, after = self.assertQueriesDoNotGrow("/countries/KP/", 10, self.add_gifts)
+        _before, after = self.assertQueriesDoNotGrow("/countries/KP/", 6, self.add_gifts)
         text = page_text(after)
         self.assertIn("29 gifts given", text)
         self.assertIn("29 flagged for sanctions", text)
         self.assertIn("1990–2024", text)
 
+    def test_country_page_without_flagged_gifts_skips_their_list(self):
+        make_gift(giver_country="CU", recipient_country="VN")
+        _before, after = self.assertQueriesDoNotGrow(
+            "/countries/CU/", 4, lambda: make_gift(giver_country="VN", recipient_country="CU")
+        )
+        self.assertIn("No published gift involving Cuba is flagged.", page_text(after))
+
     def test_country_list_queries_do_not_grow(self):
-        _before, after = self.assertQueriesDoNotGrow("/countries/", 4, self.add_gifts)
+        _before, after = self.assertQueriesDoNotGrow("/countries/", 2, self.add_gifts)
         self.assertIn("9 countries", page_text(after))
+
+
+class LatestGiftsTests(TestCase):
+    def test_latest_gifts_are_the_newest_given_or_received_whichever_way(self):
+        for day in range(1, 31):
+            make_gift(
+                item=f"Given {day:02d}",
+                giver_country="KP",
+                recipient_country="CN" if day % 2 else "RU",
+                date=datetime.date(2020, 1, day),
+            )
+            make_gift(
+                item=f"Received {day:02d}",
+                giver_country="RU",
+                recipient_country="KP",
+                date=datetime.date(2020, 1, day) if day % 3 else None,
+                date_precision=DatePrecision.DAY if day % 3 else DatePrecision.UNKNOWN,
+            )
+        make_gift(giver_country="RU", recipient_country="CN", date=datetime.date(2021, 1, 1))
+        newest = Gift.objects.public().involving_country("KP")[:COUNTRY_GIFTS_SHOWN]
+        text = page_text(self.client.get("/countries/KP/"))
+        latest = text[text.index("Latest gifts") :]
+        positions = [latest.index(gift.item) for gift in newest]
+        self.assertEqual(positions, sorted(positions))
+        self.assertEqual(latest.count("Given "), sum(g.item < "H" for g in newest))
+        self.assertEqual(latest.count("Received "), sum(g.item > "H" for g in newest))
 
 
 class ChartGeometryTests(SimpleTestCase):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.template import Context, Template
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from giftapp.models import FlagStatus, Leader, LeaderRedirect, PublicationStatus
@@ -329,7 +330,7 @@ class PageQueryCountTests(ConstantQueriesMixin, TestCase):
             make_flag(gift, self.regime)
 
     def test_home_queries_do_not_grow(self):
-        self.assertQueriesDoNotGrow("/", 8, self.add_world)
+        self.assertQueriesDoNotGrow("/", 5, self.add_world)
 
     def test_visit_list_queries_do_not_grow(self):
         _before, after = self.assertQueriesDoNotGrow("/visits/", 4, self.add_world)
@@ -386,6 +387,31 @@ class PageQueryCountTests(ConstantQueriesMixin, TestCase):
             response.content.decode(),
             r'(?s)Giver One</a>.*?<td class="num">2</td>\s*<td class="num">0</td>',
         )
+
+
+class PartyTagTests(SimpleTestCase):
+    """A giver or recipient in gift tables and on the timeline."""
+
+    def party(self, leader, as_reported, code):
+        template = Template("{% load registry %}{% party leader as_reported code %}")
+        context = {"leader": leader, "as_reported": as_reported, "code": code}
+        return template.render(Context(context))
+
+    def test_a_known_leader_links_to_their_page_then_the_country(self):
+        kim = Leader(name="Kim <Jong> Un", slug="kim-jong-un", country="KP")
+        self.assertEqual(
+            self.party(kim, "ignored", kim.country),
+            '<a href="/leaders/kim-jong-un/">Kim &lt;Jong&gt; Un</a> '
+            '<span class="meta">(North Korea)</span>',
+        )
+
+    def test_else_the_registers_words_cut_to_80_characters_else_unnamed(self):
+        reported = "The <delegation> of " + "x" * 100
+        text = self.party(None, reported, "SU")
+        self.assertTrue(text.startswith("The &lt;delegation&gt; of xxx"))
+        self.assertIn("x…", text)
+        self.assertTrue(text.endswith(' <span class="meta">(Soviet Union)</span>'))
+        self.assertEqual(self.party(None, "", ""), "Unnamed")
 
 
 class DateSpanTests(SimpleTestCase):

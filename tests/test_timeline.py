@@ -255,11 +255,16 @@ class TimelineParticipantsAndPagingTests(ConstantQueriesMixin, TestCase):
 
     def test_timeline_queries_do_not_grow_with_visits_and_gifts(self):
         _before, after = self.assertQueriesDoNotGrow(
-            "/timeline/?country=FR", 8, lambda: self.add_visits(60)
+            "/timeline/?country=FR", 9, lambda: self.add_visits(60)
         )
         self.assertIn("61 visits involving France", page_text(after))
 
-    def test_form_error_page_costs_two_queries(self):
-        with self.assertNumQueries(2):
+    def test_timeline_with_every_filter_costs_the_same_however_many_visits(self):
+        url = "/timeline/?country=de&leader=olaf-scholz&year_from=2000&year_to=2030"
+        _before, after = self.assertQueriesDoNotGrow(url, 10, lambda: self.add_visits(60))
+        self.assertIn("61 visits involving Germany with Olaf Scholz, 2000–2030", page_text(after))
+
+    def test_form_error_page_costs_one_query(self):
+        with self.assertNumQueries(1):
             response = self.client.get("/timeline/?year_from=x")
         self.assertEqual(response.status_code, 400)

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from ..codes import country_name, currency_symbol
 from ..models import DatePrecision
@@ -61,6 +62,22 @@ def money(gift):
 def country(code):
     """'KP' -> 'North Korea'; historical codes by their historical names."""
     return country_name(str(code)) if code else ""
+
+
+@register.simple_tag
+def party(leader, as_reported, code):
+    """A gift's giver or recipient: the leader's name linked to their page, else the
+    register's verbatim text, else 'Unnamed'; then the country. A tag rather than a
+    template fragment: gift tables and the timeline show hundreds of them on a page."""
+    if leader:
+        phrase = format_html('<a href="{}">{}</a>', leader.get_absolute_url(), leader.name)
+    elif as_reported:
+        phrase = format_html("{}", Truncator(as_reported).chars(80))
+    else:
+        phrase = "Unnamed"
+    if code:
+        return format_html('{} <span class="meta">({})</span>', phrase, country(code))
+    return phrase
 
 
 @register.simple_tag(takes_context=True)

@@ -11,16 +11,15 @@ import math
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from .. import activity
 from ..charts import years_chart
 from ..codes import COUNTRY_CODES, country_name
 from ..history import gift_change_log, visit_change_log
@@ -129,34 +129,6 @@ def _retracted(request, record, kind, title):
     return render(request, "giftapp/retracted.html", context, status=410)
 
 
-def _published_visit_ids(through, **lookup):
-    """Visitor or host rows (`through`) of published visits, for a subquery."""
-    return through.objects.filter(visit__publication_status=PUBLISHED, **lookup)
-
-
-def _takes_part_in_public_visit():
-    """Condition on Leader: the leader visited or hosted a published visit."""
-    return Exists(_published_visit_ids(Visit.visitors.through, leader=OuterRef("pk"))) | Exists(
-        _published_visit_ids(Visit.hosts.through, leader=OuterRef("pk"))
-    )
-
-
-def _visits_involving_country(visits, code):
-    """Visits hosted by the country, or with a visitor or host from it (no duplicates)."""
-    return visits.filter(
-        Q(host_country=code)
-        | Exists(Visit.visitors.through.objects.filter(visit=OuterRef("pk"), leader__country=code))
-        | Exists(Visit.hosts.through.objects.filter(visit=OuterRef("pk"), leader__country=code))
-    )
-
-
-def _visits_involving_leader(visits, leader_filter):
-    return visits.filter(
-        Exists(Visit.visitors.through.objects.filter(visit=OuterRef("pk"), **leader_filter))
-        | Exists(Visit.hosts.through.objects.filter(visit=OuterRef("pk"), **leader_filter))
-    )
-
-
 def _with_participants(visits):
     leaders = Leader.objects.only("name", "slug", "country").order_by("name")
     return visits.prefetch_related(
@@ -248,24 +220,12 @@ def _flag_lead(flag):
 # Country activity ------------------------------------------------------------------------
 
 
-def _counts_by(queryset, field):
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
-
-
 def _country_activity():
-    """Public activity per country code, in four queries: gifts given and received,
-    published visits hosted, and the set of countries whose leaders took part in one."""
-    gifts = Gift.objects.public()
-    given = _counts_by(gifts, "giver_country")
-    received = _counts_by(gifts, "recipient_country")
-    hosted = _counts_by(Visit.objects.published(), "host_country")
-    attended = set(
-        Leader.objects.filter(_takes_part_in_public_visit())
-        .order_by()
-        .values_list("country", flat=True)
-        .distinct()
-    )
-    codes = (set(given) | set(received) | set(hosted) | attended) - {""}
+    """Public activity per country code, in two queries: gifts given and received (and
+    how many are flagged), and visits hosted by each country a published visit involves."""
+    given, received, flagged = activity.gift_totals()
+    hosted = activity.country_visits()
+    codes = (set(given) | set(received) | set(hosted)) - {""}
     rows = [
         {
             "code": code,
@@ -277,7 +237,7 @@ def _country_activity():
         for code in codes
     ]
     rows.sort(key=lambda row: row["name"])
-    totals = {"gifts": sum(given.values()), "visits": sum(hosted.values())}
+    totals = {"gifts": sum(given.values()), "visits": sum(hosted.values()), "flagged": flagged}
     return rows, totals
 
 
@@ -302,7 +262,7 @@ def home(request):
         "total_gifts": totals["gifts"],
         "total_visits": totals["visits"],
         "total_countries": len(countries),
-        "total_flagged": Gift.objects.public().flagged().count(),
+        "total_flagged": totals["flagged"],
         "latest_gifts": latest_gifts,
         "latest_flags": latest_flags,
         "top_countries": top_countries,
@@ -472,9 +432,9 @@ class TimelineForm(forms.Form):
     def filter(self, visits):
         data = self.cleaned_data
         if data["country"]:
-            visits = _visits_involving_country(visits, data["country"])
+            visits = activity.involving_country(visits, data["country"])
         if data["leader"]:
-            visits = _visits_involving_leader(visits, {"leader": data["leader"]})
+            visits = activity.involving_leader(visits, data["leader"])
         # A visit belongs to the years it overlaps.
         if data["year_from"]:
             visits = visits.filter(end_date__gte=datetime.date(data["year_from"], 1, 1))
@@ -484,25 +444,15 @@ class TimelineForm(forms.Form):
 
 
 def timeline(request):
-    countries = set(
-        Leader.objects.filter(_takes_part_in_public_visit())
-        .order_by()
-        .values_list("country", flat=True)
-        .distinct()
-    ) | set(Visit.objects.published().order_by().values_list("host_country", flat=True).distinct())
-    form = TimelineForm(request.GET, countries)
+    form = TimelineForm(request.GET, activity.country_visits())
     context = {"form": form}
     if not form.is_valid():
         return render(request, "giftapp/timeline.html", context, status=400)
 
     visits = form.filter(Visit.objects.published())
-    years = list(
-        visits.order_by()
-        .annotate(year=ExtractYear("start_date"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    )
+    data = form.cleaned_data
+    only_country = not (data["leader"] or data["year_from"] or data["year_to"])
+    years = activity.visits_per_year(visits, data["country"] if only_country else None)
     total = sum(n for _year, n in years)
     last_page = max(1, math.ceil(total / TIMELINE_PER_PAGE))
     number = min(form.cleaned_data["page"] or 1, last_page)
@@ -528,6 +478,10 @@ def timeline(request):
         Gift.objects.public()
         .filter(visit__in=[v.pk for v in page_visits])
         .for_listing()
+        # The leaders by id, in queries of their own: joined, PostgreSQL would hash the
+        # whole leader table twice for a few hundred gifts.
+        .select_related(None)
+        .prefetch_related("giver", "recipient")
         .order_by("date", "item", "pk")
     ):
         gifts_by_visit.setdefault(gift.visit_id, []).append(gift)
@@ -573,36 +527,8 @@ def timeline(request):
     return render(request, "giftapp/timeline.html", context)
 
 
-def _count_of(queryset, field):
-    """A subquery counting the rows of queryset whose `field` is the outer leader."""
-    counted = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted[:1]), 0)
-
-
 def leader_list(request):
-    gifts = Gift.objects.public()
-    leaders = (
-        Leader.objects.annotate(
-            given=_count_of(gifts, "giver"),
-            received=_count_of(gifts, "recipient"),
-            made_count=_count_of(
-                Visit.visitors.through.objects.filter(visit__publication_status=PUBLISHED),
-                "leader",
-            ),
-            hosted_count=_count_of(
-                Visit.hosts.through.objects.filter(visit__publication_status=PUBLISHED),
-                "leader",
-            ),
-        )
-        .filter(Q(given__gt=0) | Q(received__gt=0) | Q(made_count__gt=0) | Q(hosted_count__gt=0))
-        .order_by("name", "country")
-    )
+    leaders = activity.leaders_with_public_records().order_by("name", "country")
     page = Paginator(leaders, LEADERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "giftapp/leader_list.html", {"page": page, "leaders": page.object_list})
 
@@ -616,12 +542,9 @@ def leader_detail(request, slug):
             raise Http404("No leader has this address.")
         return redirect(moved.leader, permanent=True)
     gifts = Gift.objects.public()
-    counts = gifts.involving_leader(leader).aggregate(
-        given=Count("pk", filter=Q(giver=leader)),
-        received=Count("pk", filter=Q(recipient=leader)),
-    )
+    counts = activity.leader_gift_counts(leader)
     visits = list(
-        _visits_involving_leader(Visit.objects.published(), {"leader": leader})
+        activity.involving_leader(Visit.objects.published(), leader)
         .annotate(
             as_host=Exists(Visit.hosts.through.objects.filter(visit=OuterRef("pk"), leader=leader))
         )
@@ -652,62 +575,57 @@ def country_list(request):
     return render(request, "giftapp/country_list.html", {"countries": countries})
 
 
-def _per_year(queryset):
-    """Gifts per year as {year: n}, and the number with an unknown date."""
-    rows = dict(
-        queryset.order_by()
-        .annotate(year=ExtractYear("date"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-    )
-    undated = rows.pop(None, 0)
-    return rows, undated
+def _partners(side):
+    """The partner countries most gifts went to or came from: [(code, n, name)]."""
+    ranked = sorted(side.partners.items(), key=lambda item: (-item[1], item[0]))
+    return [(code, n, country_name(code)) for code, n in ranked[:COUNTRY_PARTNERS_SHOWN]]
 
 
-def _partners(queryset, field):
-    return list(
-        queryset.exclude(**{field: ""})
-        .order_by()
-        .values_list(field)
-        .annotate(n=Count("pk"))
-        .order_by("-n", field)[:COUNTRY_PARTNERS_SHOWN]
-    )
+def _latest_involving_country(gifts, code, limit):
+    """The newest `limit` of `gifts` given or received by the country."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        # The newest given and the newest received, each read from its own index, instead
+        # of reading the newest gifts of all until enough involve a rarely seen country.
+        newest = (
+            gifts.given_by_country(code)
+            .values("pk")[:limit]
+            .union(gifts.received_by_country(code).values("pk")[:limit], all=True)
+        )
+        gifts = gifts.filter(pk__in=newest)
+    else:
+        gifts = gifts.involving_country(code)
+    return gifts.for_listing()[:limit]
 
 
 def country_detail(request, code):
     code = code.upper()
     if code not in COUNTRY_CODES:
         raise Http404("No country has this code.")
-    gifts = Gift.objects.public()
-    given_years, given_undated = _per_year(gifts.given_by_country(code))
-    received_years, received_undated = _per_year(gifts.received_by_country(code))
-    given = sum(given_years.values()) + given_undated
-    received = sum(received_years.values()) + received_undated
-    visits = _visits_involving_country(Visit.objects.published(), code).count()
-    if not (given or received or visits):
+    given, received = activity.country_gifts(code)
+    visits = activity.visit_count(code)
+    if not (given.total or received.total or visits):
         raise Http404("No public record involves this country.")
 
-    flagged = gifts.involving_country(code).flagged()
+    gifts = Gift.objects.public()
+    flagged_count = given.flagged + received.flagged
     context = {
         "code": code,
         "name": country_name(code),
         "note": COUNTRY_NOTES.get(code, ""),
-        "given": given,
-        "received": received,
+        "given": given.total,
+        "received": received.total,
         "visits": visits,
-        "flagged_count": flagged.count(),
-        "chart": years_chart(given_years, received_years),
-        "undated": given_undated + received_undated,
-        "partners_given": [
-            (partner, n, country_name(partner))
-            for partner, n in _partners(gifts.given_by_country(code), "recipient_country")
-        ],
-        "partners_received": [
-            (partner, n, country_name(partner))
-            for partner, n in _partners(gifts.received_by_country(code), "giver_country")
-        ],
-        "flagged_gifts": flagged.for_listing()[:COUNTRY_GIFTS_SHOWN],
-        "latest_gifts": gifts.involving_country(code).for_listing()[:COUNTRY_GIFTS_SHOWN],
+        "flagged_count": flagged_count,
+        "chart": years_chart(given.years, received.years),
+        "undated": given.undated + received.undated,
+        "partners_given": _partners(given),
+        "partners_received": _partners(received),
+        "flagged_gifts": (
+            gifts.involving_country(code).flagged().for_listing()[:COUNTRY_GIFTS_SHOWN]
+            if flagged_count
+            else []
+        ),
+        "latest_gifts": _latest_involving_country(gifts, code, COUNTRY_GIFTS_SHOWN),
         "shown": COUNTRY_GIFTS_SHOWN,
         "permalink": request.build_absolute_uri(reverse("country_detail", args=[code])),
     }
