@@ -3,8 +3,13 @@
 Public pages are the same for every reader, so each is cached whole, under a key that
 includes a version number of the public data. Any write to a registry model (a save, a
 delete, a change of sources or participants, an import, a merge) bumps the version, so
-the next request renders afresh: invalidation, not expiry. The version lives in the
-cache itself, so with a shared cache (REDIS_URL) every app server sees the same one.
+the next request renders afresh: invalidation, not expiry.
+
+Every process must see the same version. With a shared cache (REDIS_URL) it lives in the
+cache. With a cache in each process's own memory (the default) it lives in PostgreSQL, in
+a sequence (migration 0008) that every worker and app server reads: one tiny query per
+request, and an edit made through one worker is seen by all the others at once. (SQLite,
+the single-process demo, keeps it in the cache.)
 """
 
 import hashlib
@@ -13,14 +18,26 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "public-data-version"
 CACHEABLE_STATUSES = {200, 404, 410}
 
 
+VERSION_SEQUENCE = "giftapp_public_version"
+
+
+def _version_in_database():
+    return not settings.REDIS_URL and connection.vendor == "postgresql"
+
+
 def public_version():
+    if _version_in_database():
+        with connection.cursor() as cursor:
+            # Sequences are not transactional: a bump is seen at once by every session.
+            cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")
+            return cursor.fetchone()[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh number after a restart or an eviction is larger than any before it.
@@ -31,6 +48,10 @@ def public_version():
 
 def bump_public_version():
     """Make every cached public page stale; called after any write that may show."""
+    if _version_in_database():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [VERSION_SEQUENCE])
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

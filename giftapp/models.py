@@ -684,9 +684,9 @@ class Gift(TimeStamped, Publishable):
         indexes = [
             # The gift list's order (newest first, undated last) has partial indexes of its
             # own, for the public list and its country, category, flagged and latest views:
-            # created by migration 0003 in SQL, since SQLite cannot index NULLS LAST.
-            # /gifts/?value_min=…&value_max=… and sort=value.
-            models.Index(fields=["value_usd"], name="gift_value_usd_idx"),
+            # created by migration 0003 in SQL, since SQLite cannot index NULLS LAST. Value
+            # ranges and sort=value read gift_public_value_idx (migration 0007), which on
+            # PostgreSQL carries the columns the list counts by.
         ]
 
     def __str__(self):

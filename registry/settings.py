@@ -151,9 +151,8 @@ if DATABASES["default"]["ENGINE"] not in (
 ):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
 
-# A shared cache on Redis when REDIS_URL is set (needed as soon as more than one process
-# serves the site: cached pages are invalidated through a version number kept in the
-# cache), local memory otherwise.
+# A shared cache on Redis when REDIS_URL is set, local memory in each process otherwise
+# (giftapp/cache.py keeps the pages' version where every process sees it either way).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
