@@ -14,7 +14,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 
-from .. import interchange
+from .. import export, interchange
 from ..filters import DEFAULT_SORT, SORTS, GiftFilter, year_range, year_span
 from ..models import Gift
 
@@ -192,16 +192,16 @@ class GiftListView(FilterView):
                     for error in errors
                 )
             )
-        gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
         if export_format == "csv":
-            pieces = interchange.csv_lines(gifts)
+            content = (data for _, data in export.csv_chunks(filterset.qs))
         else:
+            gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
             # gift_detail's URL, built once: /gifts/<id>/ for every row.
             prefix = request.build_absolute_uri(reverse("gift_list"))
-            pieces = interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
-        response = StreamingHttpResponse(
-            batched_text(pieces), content_type=EXPORT_FORMATS[export_format]
-        )
+            content = batched_text(
+                interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
+            )
+        response = StreamingHttpResponse(content, content_type=EXPORT_FORMATS[export_format])
         filename = export_filename(filterset, export_format)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from giftapp.interchange import csv_lines, for_export
+from giftapp.export import csv_chunks
 from giftapp.models import Gift
 
 
@@ -16,12 +16,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, out, all, **options):
-        public = not all
-        gifts = for_export(Gift.objects.all() if all else Gift.objects.public(), public=public)
-        lines = csv_lines(gifts, public=public)
+        gifts = Gift.objects.all() if all else Gift.objects.public()
+        chunks = csv_chunks(gifts, public=not all)
         if out == "-":
-            sys.stdout.writelines(lines)
+            sys.stdout.flush()
+            for _, data in chunks:
+                sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
             return
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            count = sum(1 for line in lines if handle.write(line)) - 1
+        count = 0
+        with open(out, "wb") as handle:
+            for rows, data in chunks:
+                handle.write(data)
+                count += rows
         self.stderr.write(f"Wrote {count} gifts to {out}.")

@@ -1,0 +1,196 @@
+"""The interchange CSV of a set of gifts, streamed: written by PostgreSQL on PostgreSQL, by
+interchange.csv_lines() elsewhere, the same bytes either way.
+
+On PostgreSQL one `COPY (SELECT …) TO STDOUT (FORMAT csv)` streams the rows: the query
+formats every cell and makes it spreadsheet-safe, PostgreSQL's CSV writer quotes it, and
+Python only turns each row's LF into CRLF. At a million gifts that is several times faster
+than building the rows in Python, and memory stays flat: rows arrive as they are read.
+
+PostgreSQL's CSV writer quotes a value that contains the delimiter, the quote character, CR
+or LF, doubling the quotes inside: the rule csv.writer follows with QUOTE_MINIMAL. It writes
+NULL bare but an empty string as "", so the query turns every empty cell into NULL.
+"""
+
+from itertools import islice
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+
+from . import interchange
+from .models import DatePrecision, PublicationStatus
+
+# Rows handed on together: about a megabyte of CSV.
+ROWS_PER_CHUNK = 4000
+
+PUBLISHED = PublicationStatus.PUBLISHED.value
+FORMULA_CODES = ", ".join(str(ord(char)) for char in interchange.FORMULA_STARTS)
+
+
+def csv_chunks(queryset, *, public=True, rows_per_chunk=ROWS_PER_CHUNK):
+    """The interchange CSV of the queryset's gifts in id order, as (number of gifts, UTF-8
+    bytes) pairs: the header first (counted as 0), then the rows a chunk at a time.
+
+    With public=True only public flags are listed and a visit's slug only when the visit
+    is published (see interchange). On PostgreSQL, closing the generator before its end
+    cancels the query.
+    """
+    header = "".join(interchange.csv_lines((), public=public))  # the header alone
+    yield 0, header.encode()
+    if connections[queryset.db].vendor == "postgresql":
+        yield from _copy_rows(queryset, public, rows_per_chunk)
+        return
+    lines = interchange.csv_lines(
+        interchange.for_export(queryset, public=public), public=public, header=False
+    )
+    while batch := list(islice(lines, rows_per_chunk)):
+        yield len(batch), "".join(batch).encode()
+
+
+def _copy_rows(queryset, public, rows_per_chunk):
+    connection = connections[queryset.db]
+    try:
+        ids_sql, params = queryset.order_by("pk").values("pk").query.sql_with_params()
+    except EmptyResultSet:  # none(), or a filter that can match nothing
+        return
+    # OFFSET 0 has PostgreSQL plan the filter on its own, ids first and in order; merged
+    # into the joins it may be applied only after every gift has been joined. COPY takes
+    # no parameters: the filters' values are bound into its text.
+    ids_sql = connection.ops.compose_sql(f"{ids_sql} OFFSET 0", params)
+    statement = copy_statement(ids_sql, public=public)
+    with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
+        # No parallel plan: every worker would run the whole merge with the sources.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        with cursor.copy(statement) as copy:
+            lines = []
+            for row in copy:
+                lines.append(row[:-1])  # without the LF that ends every COPY row
+                if len(lines) == rows_per_chunk:
+                    yield len(lines), b"\r\n".join(lines) + b"\r\n"
+                    lines = []
+            if lines:
+                yield len(lines), b"\r\n".join(lines) + b"\r\n"
+
+
+def code(column):
+    """SQL for a cell holding a code (country, category, currency, status…), NULL when
+    blank: CHECK constraints keep these to codes, which need neither a prefix nor quotes."""
+    return f"NULLIF({column}, '')"
+
+
+def cell(expression):
+    """SQL for a text cell as spreadsheet_safe() writes it, NULL when empty.
+
+    ascii() gives the code point of the first character (0 for an empty string); a
+    pattern match here would cost more than all the rest of the cell.
+    """
+    return (
+        f"CASE WHEN ascii({expression}) IN ({FORMULA_CODES}) THEN '''' || {expression} "
+        f"ELSE NULLIF({expression}, '') END"
+    )
+
+
+# As format_date() writes it. Python's %Y does not pad a year before 1000 (isoformat()
+# does): FM drops the zeros that YYYY would add.
+DATE = f"""CASE
+        WHEN g.date IS NULL OR g.date_precision = '{DatePrecision.UNKNOWN.value}' THEN NULL
+        WHEN g.date_precision = '{DatePrecision.YEAR.value}' THEN to_char(g.date, 'FMYYYY')
+        WHEN g.date_precision = '{DatePrecision.MONTH.value}' THEN to_char(g.date, 'FMYYYY-MM')
+        ELSE to_char(g.date, 'YYYY-MM-DD')
+    END"""
+
+
+# Most gifts have one or two sources: their list, sorted, is the first URL and the last.
+# Sorting every gift's URLs in string_agg() costs more than all the rest of its row.
+SOURCES = """CASE
+        WHEN sources.n = 1 THEN sources.first_url
+        WHEN sources.n = 2 THEN sources.first_url || ' ' || sources.last_url
+        WHEN sources.n > 2 THEN (
+            SELECT string_agg(s.url, ' ' ORDER BY s.url COLLATE "C")
+            FROM giftapp_gift_sources gs
+            JOIN giftapp_source s ON s.id = gs.source_id
+            WHERE gs.gift_id = g.id AND s.url <> ''
+        )
+    END"""
+
+
+def columns(public):
+    """The SELECT list, in interchange.HEADER order."""
+    visit = (
+        f"CASE WHEN visit.publication_status = '{PUBLISHED}' THEN visit.slug END"
+        if public
+        else "visit.slug"
+    )
+    return [
+        "g.id",
+        DATE,
+        cell("giver.name"),
+        code("g.giver_country"),
+        cell("recipient.name"),
+        code("g.recipient_country"),
+        cell(visit),
+        cell("g.item"),
+        cell("g.description"),
+        code("g.category"),
+        "g.quantity",
+        # numeric(16, 2) prints its two decimal places, as format_decimal() does.
+        "g.value",
+        code("g.currency"),
+        "g.value_usd",
+        cell("g.value_note"),
+        code("g.disposition"),
+        cell("flags.sanctions"),
+        cell(SOURCES),
+        cell("g.giver_as_reported"),
+        cell("g.recipient_as_reported"),
+        cell("g.notes"),
+        code("g.publication_status"),
+    ]
+
+
+def copy_statement(ids_sql, *, public):
+    """COPY of the gifts whose ids ids_sql selects (in id order), in id order.
+
+    Flags and sources are grouped by gift_id and merged with the gifts in id order: the
+    rows stream out as they are built. Sources are grouped for the selected gifts only, so
+    that a narrow filter reads its gifts' sources through the gift_id index rather than all
+    of them. The filter runs twice so (for the gifts and for their sources): reading each
+    gift's sources on its own instead would make an export of the whole registry a fifth
+    slower. COLLATE "C" sorts by code point, as Python's sorted() does.
+    """
+    select = ",\n    ".join(columns(public))
+    flags_on = "flags.gift_id = g.id"
+    flags_where = ""
+    if public:  # the flag and its gift both published
+        flags_on += f" AND g.publication_status = '{PUBLISHED}'"
+        flags_where = f"\n    WHERE f.publication_status = '{PUBLISHED}'"
+    return f"""COPY (
+SELECT
+    {select}
+FROM giftapp_gift g
+LEFT JOIN giftapp_leader giver ON giver.id = g.giver_id
+LEFT JOIN giftapp_leader recipient ON recipient.id = g.recipient_id
+LEFT JOIN giftapp_visit visit ON visit.id = g.visit_id
+LEFT JOIN (
+    SELECT
+        f.gift_id,
+        string_agg(
+            r.code || ':' || f.status, ';' ORDER BY r.code COLLATE "C", f.status COLLATE "C"
+        ) AS sanctions
+    FROM giftapp_sanctionsflag f
+    JOIN giftapp_sanctionsregime r ON r.id = f.regime_id{flags_where}
+    GROUP BY f.gift_id
+) flags ON {flags_on}
+LEFT JOIN (
+    SELECT
+        gs.gift_id,
+        count(*) AS n,
+        min(s.url COLLATE "C") AS first_url,
+        max(s.url COLLATE "C") AS last_url
+    FROM giftapp_gift_sources gs
+    JOIN giftapp_source s ON s.id = gs.source_id
+    WHERE s.url <> '' AND gs.gift_id IN ({ids_sql})
+    GROUP BY gs.gift_id
+) sources ON sources.gift_id = g.id
+WHERE g.id IN ({ids_sql})
+ORDER BY g.id
+) TO STDOUT (FORMAT csv)"""
