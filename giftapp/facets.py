@@ -329,35 +329,41 @@ def scan(queryset, conditions, ordering, window, *, matching):
                 FILTER (WHERE meets_all AND position > %s AND position <= %s)
         FROM ({sql}) AS matches
         GROUP BY GROUPING SETS (
-            (giver_country), (recipient_country), (category), (year), (is_flagged), ()
+            (giver_country), (recipient_country), (category), (year), (is_flagged)
         )
     """
     # GROUPING() sets a bit for each column left out of the row's grouping set.
     sets = {0b01111: "giver_country", 0b10111: "recipient_country", 0b11011: "category"}
-    sets |= {0b11101: "year", 0b11110: "is_flagged", 0b11111: "total"}
-    result = {"facets": {name: [] for name in SCAN_DIMENSIONS}, "flagged": 0}
+    sets |= {0b11101: "year", 0b11110: "is_flagged"}
+    result = {"facets": {name: [] for name in SCAN_DIMENSIONS}, "flagged": 0, "total": 0}
+    page = []
     with connection.cursor() as cursor:
-        # Sorting and grouping a few hundred thousand matches in memory, not on disk.
-        cursor.execute(f"SET work_mem = '{SCAN_WORK_MEM}'")
+        # Sorting and grouping a few hundred thousand matches in memory, not on disk; and
+        # scanning in parallel even where PostgreSQL cannot tell how few rows will match
+        # (it guesses a third of the gifts for a search), as the matches are all it passes
+        # on.
+        cursor.execute(f"SET work_mem = '{SCAN_WORK_MEM}'; SET parallel_tuple_cost = 0.01")
         try:
             cursor.execute(statement, (offset, offset + limit, *params))
             rows = cursor.fetchall()
         finally:
-            cursor.execute("RESET work_mem")
+            cursor.execute("RESET work_mem; RESET parallel_tuple_cost")
     for grouping, *row in rows:
         columns, (count, *facet_counts), ids = row[:5], row[5:10], row[10]
         name = sets[grouping]
-        if name == "total":
-            # Unordered: an ordered aggregate would rule out grouping by hashing.
-            result["total"], result["page"] = count, [i for _p, i in sorted(ids or [])]
-        elif name == "is_flagged":
+        if name == "is_flagged":
+            # Flagged or not, these two rows hold every match: the total, and the page.
+            result["total"] += count
             result["flagged"] += count if columns[4] else 0
+            page += ids or []
         else:
             index = SCAN_DIMENSIONS.index(name)
             value, count = columns[index], facet_counts[index]
             if value not in ("", None) and count:
                 # EXTRACT gives a numeric: years are ints, as the aggregates give them.
                 result["facets"][name].append((int(value) if name == "year" else value, count))
+    # Unordered: an ordered aggregate would rule out grouping by hashing.
+    result["page"] = [gift_id for _position, gift_id in sorted(page)]
     for name, counted in result["facets"].items():
         if name == "year":
             counted.sort(reverse=True)
