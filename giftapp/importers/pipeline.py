@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
@@ -144,8 +145,11 @@ def file_sha256(binary):
     return digest.hexdigest()
 
 
-def _rows(binary, adapter, result):
-    """Yield (line, row dict) from a binary CSV file; file-level problems raise."""
+@contextmanager
+def csv_reader(binary, adapter, result):
+    """A csv reader of a binary CSV file, past its header, which is checked against the
+    adapter's columns and kept in result.header. File-level problems (the header, the
+    encoding, the CSV itself) raise ImportFileError, also while the rows are read."""
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
     try:
@@ -171,16 +175,7 @@ def _rows(binary, adapter, result):
                 + f"). Expected: {','.join(adapter.columns)}"
             )
         result.header = header
-        line = reader.line_num + 1
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                line = reader.line_num + 1
-                continue
-            if len(cells) != len(header):
-                yield line, None, f"has {len(cells)} cells where the header has {len(header)}"
-            else:
-                yield line, dict(zip(header, cells, strict=True)), None
-            line = reader.line_num + 1
+        yield reader
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             f"The file is not UTF-8 (near line {reader.line_num + 1}, byte {exc.start}): "
@@ -190,6 +185,31 @@ def _rows(binary, adapter, result):
         raise ImportFileError(f"Line {reader.line_num}: the CSV cannot be read ({exc}).") from None
     finally:
         text.detach()  # leave the binary file open: it may be read again
+
+
+def shape_problem(cells, header):
+    """Why a row of cells cannot be read against the header, or None."""
+    if len(cells) != len(header):
+        return f"has {len(cells)} cells where the header has {len(header)}"
+    return None
+
+
+def _rows(binary, adapter, result):
+    """Yield (line, row dict, None) from a binary CSV file, or (line, None, problem) for a
+    row that does not fit the header; blank rows are passed over."""
+    with csv_reader(binary, adapter, result) as reader:
+        header = result.header
+        line = reader.line_num + 1
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                line = reader.line_num + 1
+                continue
+            problem = shape_problem(cells, header)
+            if problem:
+                yield line, None, problem
+            else:
+                yield line, dict(zip(header, cells, strict=True)), None
+            line = reader.line_num + 1
 
 
 def free_slug(name, taken):
@@ -207,6 +227,11 @@ def entry_digest(row, entry):
     if len(row.entries) == 1:
         return row.digest
     return hashlib.sha256(f"{row.digest}:{entry.import_key}".encode()).hexdigest()
+
+
+def strip_formula_quotes(raw):
+    """Take off the quote a spreadsheet-safe export put before a cell (interchange.py)."""
+    return {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
 
 
 def _row_digest(row):
@@ -247,15 +272,15 @@ class Importer:
         self.regimes = {r.code: r for r in self.regimes_queryset()}
         self.visit_slugs = set(Visit.objects.values_list("slug", flat=True))
         seen_rows, seen_keys, seen_ids = {}, {}, {}
-        for line, raw, shape_problem in _rows(binary, adapter, result):
+        for line, raw, shape in _rows(binary, adapter, result):
             result.rows += 1
             if progress:
                 progress(1)
-            if shape_problem:
-                self._reject(line, raw or {}, [Problem(line, "", "", f"The row {shape_problem}.")])
+            if shape:
+                self._reject(line, {}, [Problem(line, "", "", f"The row {shape}.")])
                 continue
             if getattr(adapter, "strip_formula_quote", False):
-                raw = {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
+                raw = strip_formula_quotes(raw)
             if adapter.id_column:
                 same = [v for k, v in raw.items() if k not in (adapter.id_column, REJECT_REASON)]
                 fingerprint = hashlib.sha256("\x1f".join(same).encode()).digest()
@@ -267,33 +292,38 @@ class Importer:
                     )
                     continue
                 seen_rows[fingerprint] = line
-            try:
-                entries = adapter.entries(
-                    {k: v for k, v in raw.items() if k != REJECT_REASON}, line
-                )
-            except Skip as skip:
-                self._skip(line, skip.reason)
-                continue
-            except RowErrors as exc:
-                self._reject(line, raw, [_problem(line, e) for e in exc.errors])
-                continue
-            except RowError as exc:
-                self._reject(line, raw, [_problem(line, exc)])
-                continue
-            problems = []
-            for entry in entries:
-                problems += self._validate(entry, line)
-                self._unique_key(entry, line, seen_keys, raw)
-                if entry.id and check_ids:
-                    first = seen_ids.setdefault(entry.id, line)
-                    if first != line:
-                        problems.append(
-                            Problem(line, "id", str(entry.id), duplicate_id_message(first))
-                        )
-            if problems:
-                self._reject(line, raw, problems)
-                continue
-            yield _Row(line, raw, entries, _row_digest(raw))
+            row = self.validate_row(line, raw, seen_keys, seen_ids if check_ids else None)
+            if row is not None:
+                yield row
+
+    def validate_row(self, line, raw, seen_keys, seen_ids=None):
+        """The row as a _Row when it is valid; otherwise None, with the row recorded as
+        rejected or skipped. seen_ids (id -> first line), when given, rejects a repeated id."""
+        try:
+            entries = self.adapter.entries(
+                {k: v for k, v in raw.items() if k != REJECT_REASON}, line
+            )
+        except Skip as skip:
+            self._skip(line, skip.reason)
+            return None
+        except RowErrors as exc:
+            self._reject(line, raw, [_problem(line, e) for e in exc.errors])
+            return None
+        except RowError as exc:
+            self._reject(line, raw, [_problem(line, exc)])
+            return None
+        problems = []
+        for entry in entries:
+            problems += self._validate(entry, line)
+            self._unique_key(entry, line, seen_keys, raw)
+            if entry.id and seen_ids is not None:
+                first = seen_ids.setdefault(entry.id, line)
+                if first != line:
+                    problems.append(Problem(line, "id", str(entry.id), duplicate_id_message(first)))
+        if problems:
+            self._reject(line, raw, problems)
+            return None
+        return _Row(line, raw, entries, _row_digest(raw))
 
     def _unique_key(self, entry, line, seen_keys, raw):
         """A register that reuses a row id for a different row (US 6736: Turkey, then
@@ -477,7 +507,7 @@ class Importer:
             if line not in lines:
                 continue
             if getattr(self.adapter, "strip_formula_quote", False):
-                raw = {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
+                raw = strip_formula_quotes(raw)
             entries = self.adapter.entries(
                 {k: v for k, v in raw.items() if k != REJECT_REASON}, line
             )

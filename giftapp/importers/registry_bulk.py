@@ -1,0 +1,355 @@
+"""The registry's interchange CSV on PostgreSQL: read, checked and COPYed in one pass.
+
+A registry file is mostly plain rows: ASCII codes, ISO dates, plain decimals, known
+regimes. Each row gets a few cheap checks here (set lookups, parses remembered by their
+text, a hash) and, when they leave no doubt that it is valid, goes to COPY as a line of
+text, typed, without any per-row objects. Every other row, every invalid one among them,
+goes through the importer's own validation (RegistryAdapter.entries, Importer._validate),
+which rejects it with its line, column, value and reason as on every other path, or
+stages it like any row. So these checks only let through rows that the validation
+accepts, staged exactly as it would stage them; tests/test_import_registry_bulk.py holds
+both to the same rows.
+"""
+
+import hashlib
+import re
+
+from ..models import Category, Disposition, PublicationStatus
+from ..text import fold
+from .bulk import STAGED_COLUMNS, STAGED_TYPES, STAGING, PostgresImport
+from .pipeline import (
+    COUNTRIES,
+    CURRENCIES,
+    REJECT_REASON,
+    RETRACTED_WITHOUT_REASON,
+    Problem,
+    csv_reader,
+    shape_problem,
+    strip_formula_quotes,
+)
+from .registry import _sanctions, parse_date
+
+# The staged columns a registry row fills; the others keep their defaults.
+COLUMNS = (
+    "line",
+    "id",
+    "item",
+    "description",
+    "category",
+    "quantity",
+    "giver_id",
+    "recipient_id",
+    "giver_country",
+    "recipient_country",
+    "giver_as_reported",
+    "recipient_as_reported",
+    "visit_id",
+    "date",
+    "date_precision",
+    "value",
+    "currency",
+    "value_usd",
+    "value_note",
+    "disposition",
+    "notes",
+    "publication_status",
+    "retraction_reason",
+    "source_hash",
+    "search_text",
+    "source_ids",
+    "flags",
+)
+TYPES = tuple(STAGED_TYPES[STAGED_COLUMNS.index(column)] for column in COLUMNS)
+PICK = tuple(STAGED_COLUMNS.index(column) for column in COLUMNS)
+
+CATEGORIES = frozenset(Category.values)
+DISPOSITIONS = frozenset(Disposition.values)
+STATUSES = frozenset(PublicationStatus.values)
+NOT_FOR_EDITORS = frozenset({PublicationStatus.PUBLISHED, PublicationStatus.RETRACTED})
+# What the adapter's parsers accept, narrowed to the plain forms that need no parsing:
+# numbers are written as they are, so as the parsed value would be (no leading zeros).
+AMOUNT = re.compile(r"(?:0|[1-9][0-9]{0,13})(?:\.[0-9]{1,2})?")
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# COPY's text format writes backslashes, tabs and line breaks in a value as escapes.
+ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+SEPARATOR = "\x1f"  # between the cells whose hash is a row's digest (pipeline._row_digest)
+FLUSH_ROWS = 2000  # rows handed to COPY at a time
+REMEMBERED = 50_000  # parses remembered per column, before they are all forgotten
+
+
+def array(items):
+    """A PostgreSQL array literal of items that need no quoting (numbers, regime:status)."""
+    return "{" + ",".join(items) + "}"
+
+
+class RegistryImport(PostgresImport):
+    def copy_rows(self, cursor, binary, progress):
+        imp, result = self.importer, self.result
+        sql = f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN"
+        with csv_reader(binary, imp.adapter, result) as reader, cursor.copy(sql) as copy:
+            copy.set_types(TYPES)
+            header = result.header
+            width = len(header)
+            plain_line = plain_rows(self, header)
+            lines, reported = [], 0
+            line = reader.line_num + 1
+            for cells in reader:
+                joined = SEPARATOR.join(cells)
+                if not joined.strip():  # blank: every cell is whitespace
+                    line = reader.line_num + 1
+                    continue
+                result.rows += 1
+                if len(cells) != width:
+                    problem = f"The row {shape_problem(cells, header)}."
+                    imp._reject(line, {}, [Problem(line, "", "", problem)])
+                elif (text := plain_line(cells, joined, line)) is not None:
+                    lines.append(text)
+                    if len(lines) == FLUSH_ROWS:
+                        copy.write("".join(lines))
+                        lines.clear()
+                        if progress:
+                            progress(result.rows - reported)
+                            reported = result.rows
+                else:
+                    raw = dict(zip(header, cells, strict=True))
+                    row = imp.validate_row(line, strip_formula_quotes(raw), {})
+                    if row is not None:
+                        values = self.staged(row, 0, row.entries[0])
+                        copy.write("".join(lines))
+                        lines.clear()
+                        copy.write_row([values[index] for index in PICK])
+                line = reader.line_num + 1
+            copy.write("".join(lines))
+        if progress:
+            progress(result.rows - reported)
+
+
+def plain_rows(bulk, header):
+    """A function of a row's cells (in the header's order), the cells joined by
+    SEPARATOR, and its line: the row as a line of COPY text when it is plainly valid,
+    its references resolved; None when the importer's validation must decide."""
+    imp, refs = bulk.importer, bulk.references
+    (
+        i_id,
+        i_date,
+        i_giver,
+        i_giver_country,
+        i_recipient,
+        i_recipient_country,
+        i_visit,
+        i_item,
+        i_description,
+        i_category,
+        i_quantity,
+        i_value,
+        i_currency,
+        i_value_usd,
+        i_value_note,
+        i_disposition,
+        i_sanctions,
+        i_sources,
+        i_giver_as_reported,
+        i_recipient_as_reported,
+        i_notes,
+        i_status,
+    ) = (header.index(column) for column in imp.adapter.columns)
+    reason_at = header.index(REJECT_REASON) if REJECT_REASON in header else None
+    visit_slugs, regimes, reviewer = imp.visit_slugs, imp.regimes, imp.reviewer
+    default_status = PublicationStatus.PUBLISHED if imp.publish else PublicationStatus.DRAFT
+    draft, published = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
+    retracted = PublicationStatus.RETRACTED
+    other, unknown = Category.OTHER, Disposition.UNKNOWN
+    amount, slug_match = AMOUNT.fullmatch, SLUG.fullmatch
+    sha256, escapes = hashlib.sha256, ESCAPES
+    # Parses and folds, remembered by their text: most values recur.
+    dates, flag_sets, source_sets, folds = {}, {}, {}, {}
+    leaders, visits = refs.spellings, refs.visits
+
+    def date_of(text):
+        day = dates.get(text)
+        if day is None:
+            try:
+                parsed, precision = parse_date(text)
+            except ValueError:
+                return None
+            if len(dates) > REMEMBERED:
+                dates.clear()
+            iso = NULL if parsed is None else parsed.isoformat()
+            day = dates[text] = (parsed, iso, precision)
+        return day
+
+    def flags_of(text):
+        flags = flag_sets.get(text)
+        if flags is None:
+            try:
+                parsed = _sanctions(text)
+            except ValueError:
+                return None
+            if any(code not in regimes for code, _status in parsed):
+                return None
+            if len(flag_sets) > REMEMBERED:
+                flag_sets.clear()
+            flags = flag_sets[text] = array(f"{c}:{s}" for c, s in parsed)
+        return flags
+
+    def sources_of(text):
+        ids = source_sets.get(text)
+        if ids is None:
+            if len(source_sets) > REMEMBERED:
+                source_sets.clear()
+            found = sorted({refs.source(url, url) for url in text.split()})
+            ids = source_sets[text] = array(map(str, found))
+        return ids
+
+    def folded(text):
+        value = folds.get(text)
+        if value is None:
+            if len(folds) > REMEMBERED:
+                folds.clear()
+            value = folds[text] = fold(text)
+        return value
+
+    def plain_line(cells, joined, line):
+        if joined[:1] == "'" or SEPARATOR + "'" in joined:
+            return None  # a spreadsheet-safe quote to take off: the validation does it
+        gift_id = cells[i_id]
+        if gift_id and not (gift_id.isascii() and gift_id.isdigit() and gift_id[0] != "0"):
+            return None
+        day = date_of(cells[i_date])
+        if day is None:
+            return None
+        giver_country = cells[i_giver_country]
+        recipient_country = cells[i_recipient_country]
+        if (
+            giver_country not in COUNTRIES
+            or recipient_country not in COUNTRIES
+            or (giver_country and giver_country == recipient_country)
+        ):
+            return None
+        giver, recipient, item = cells[i_giver], cells[i_recipient], cells[i_item]
+        if len(giver) > 200 or len(recipient) > 200 or len(item) > 300 or not item.strip():
+            return None
+        category = cells[i_category] or other
+        disposition = cells[i_disposition] or unknown
+        if category not in CATEGORIES or disposition not in DISPOSITIONS:
+            return None
+        quantity = cells[i_quantity]
+        if quantity and not (quantity.isascii() and quantity.isdigit() and quantity[0] != "0"):
+            return None
+        value, currency, value_usd = cells[i_value], cells[i_currency], cells[i_value_usd]
+        if (
+            (value and not amount(value))
+            or (value_usd and not amount(value_usd))
+            or currency not in CURRENCIES
+            or bool(value) != bool(currency)
+            or len(cells[i_value_note]) > 300
+        ):
+            return None
+        flags = "{}"
+        if cells[i_sanctions]:
+            flags = flags_of(cells[i_sanctions])
+            if flags is None:
+                return None
+        slug = cells[i_visit]
+        new_visit = bool(slug) and slug not in visit_slugs
+        if slug and not slug_match(slug):
+            return None
+        if new_visit and (day[0] is None or not (recipient_country or giver_country)):
+            return None
+        status = cells[i_status] or default_status
+        if status not in STATUSES:
+            return None
+        withheld = status in NOT_FOR_EDITORS and not reviewer
+        if withheld:
+            status = draft
+        if status == published and not (
+            cells[i_sources].split() and giver_country and recipient_country
+        ):
+            return None
+
+        # Valid: resolve what it names, and write it.
+        if withheld:
+            imp.withheld_publication = True
+        visit = None
+        if slug:
+            if new_visit:
+                visit_slugs.add(slug)
+            visit = visits.get(slug)
+            if visit is None:
+                visit = refs.visit(slug, recipient_country or giver_country, day[0])
+        giver_ref = recipient_ref = None
+        if giver and giver_country:
+            giver_ref = leaders.get((giver_country, giver))
+            if giver_ref is None:
+                giver_ref = refs.leader(giver_country, giver)
+        if recipient and recipient_country:
+            recipient_ref = leaders.get((recipient_country, recipient))
+            if recipient_ref is None:
+                recipient_ref = refs.leader(recipient_country, recipient)
+        description = cells[i_description]
+        giver_as_reported = cells[i_giver_as_reported]
+        recipient_as_reported = cells[i_recipient_as_reported]
+        value_note, notes = cells[i_value_note], cells[i_notes]
+        search_text = " ".join(
+            filter(
+                None,
+                (
+                    folds.get(item) or folded(item),
+                    folds.get(description) or folded(description),
+                    folds.get(giver_as_reported) or folded(giver_as_reported),
+                    folds.get(recipient_as_reported) or folded(recipient_as_reported),
+                ),
+            )
+        )
+        if reason_at is not None:  # a rejects file, imported again: its reasons are no data
+            joined = SEPARATOR.join(cells[:reason_at] + cells[reason_at + 1 :])
+        digest = sha256(joined.encode()).hexdigest()
+        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+            item, description, giver_as_reported, recipient_as_reported, value_note, notes = (
+                text.translate(escapes)
+                for text in (
+                    item,
+                    description,
+                    giver_as_reported,
+                    recipient_as_reported,
+                    value_note,
+                    notes,
+                )
+            )
+        return (
+            "\t".join(
+                (
+                    str(line),
+                    gift_id or NULL,
+                    item,
+                    description,
+                    category,
+                    quantity or NULL,
+                    NULL if giver_ref is None else str(giver_ref),
+                    NULL if recipient_ref is None else str(recipient_ref),
+                    giver_country,
+                    recipient_country,
+                    giver_as_reported,
+                    recipient_as_reported,
+                    NULL if visit is None else str(visit),
+                    day[1],
+                    day[2],
+                    value or NULL,
+                    currency,
+                    value_usd or NULL,
+                    value_note,
+                    disposition,
+                    notes,
+                    status,
+                    RETRACTED_WITHOUT_REASON if status == retracted else "",
+                    digest,
+                    search_text,
+                    sources_of(cells[i_sources]),
+                    flags,
+                )
+            )
+            + "\n"
+        )
+
+    return plain_line
