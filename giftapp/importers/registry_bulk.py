@@ -29,35 +29,12 @@ from .pipeline import (
 )
 from .registry import _sanctions, parse_date
 
-# The staged columns a registry row fills; the others keep their defaults.
-COLUMNS = (
-    "line",
-    "id",
-    "item",
-    "description",
-    "category",
-    "quantity",
-    "giver_id",
-    "recipient_id",
-    "giver_country",
-    "recipient_country",
-    "giver_as_reported",
-    "recipient_as_reported",
-    "visit_id",
-    "date",
-    "date_precision",
-    "value",
-    "currency",
-    "value_usd",
-    "value_note",
-    "disposition",
-    "notes",
-    "publication_status",
-    "retraction_reason",
-    "source_hash",
-    "search_text",
-    "source_ids",
-    "flags",
+# The staged columns a registry row fills; the others (entries, import keys and titles,
+# which the interchange format does not have) keep their defaults.
+COLUMNS = tuple(
+    column
+    for column in STAGED_COLUMNS
+    if column not in ("entry", "import_key", "giver_title", "recipient_title")
 )
 TYPES = tuple(STAGED_TYPES[STAGED_COLUMNS.index(column)] for column in COLUMNS)
 PICK = tuple(STAGED_COLUMNS.index(column) for column in COLUMNS)

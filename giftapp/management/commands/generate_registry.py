@@ -37,6 +37,7 @@ from tqdm import tqdm
 from giftapp import facets
 from giftapp.codes import COUNTRY_CODES
 from giftapp.codes import country_name as _country_name
+from giftapp.importers.bulk import set_aside
 from giftapp.models import (
     Category,
     DatePrecision,
@@ -564,61 +565,28 @@ class CopyWriter:
 
     @contextlib.contextmanager
     def loading(self, tables):
-        """Load with the tables' foreign keys and secondary indexes set aside, and put
-        them back at the end, in the same transaction.
-
-        Django's foreign keys are deferred: each row queues a check that runs at commit,
-        one query per row and key; and a dozen indexes updated row by row cost more than
-        the rows themselves. Checking each key in one join, and building each index in one
-        sort, is several times faster.
-        """
-        qn = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
-                "ORDER BY 1, 2",
-                [tables],
-            )
-            keys = cursor.fetchall()
-            for table, name, _definition in keys:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
-            # Indexes that back no constraint (primary keys and unique fields stay).
-            cursor.execute(
-                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-                "WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY 1",
-                [tables],
-            )
-            indexes = cursor.fetchall()
-            for index, _definition in indexes:
-                cursor.execute(f"DROP INDEX {index}")
+        """Load with the tables' foreign keys and secondary indexes set aside and put
+        back at the end, in the same transaction (importers.bulk.set_aside), the rows
+        copied by a thread while the main one generates the next batch."""
         began = time.monotonic()
-        thread = threading.Thread(target=self._copy_jobs, args=(connection.connection,))
-        thread.start()
-        try:
-            yield
-        except BaseException:
-            self.stopped = True
-            raise
-        finally:
-            self.jobs.put(None)
-            thread.join()
-        if self.failure:
-            raise self.failure
-        copied = time.monotonic()
-        with connection.cursor() as cursor:
-            for _index, definition in indexes:
-                cursor.execute(definition)
-            indexed = time.monotonic()
-            for table, name, definition in keys:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+        with set_aside(tables):
+            thread = threading.Thread(target=self._copy_jobs, args=(connection.connection,))
+            thread.start()
+            try:
+                yield
+            except BaseException:
+                self.stopped = True
+                raise
+            finally:
+                self.jobs.put(None)
+                thread.join()
+            if self.failure:
+                raise self.failure
+            copied = time.monotonic()
         self.finished_at = time.monotonic()
         self.timings = {
             "generate and copy": copied - began,
-            f"{len(indexes)} indexes": indexed - copied,
-            f"{len(keys)} foreign keys": self.finished_at - indexed,
+            "indexes and foreign keys": self.finished_at - copied,
         }
 
     def write(self, table):
