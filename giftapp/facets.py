@@ -9,7 +9,6 @@ counts read the few flag rows. Any other filter (text, leaders, visit, values, c
 regime, flag status, a date range that is not whole years) is counted from the gifts.
 """
 
-import datetime
 import functools
 import operator
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from .models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
 
-FACET_DIMENSIONS = ("giver_country", "recipient_country", "category", "year")
 # Filters the aggregate cannot answer.
 GIFT_ONLY_FILTERS = (
     "q",
@@ -248,10 +246,6 @@ def counts_by(values, dimension, *, without):
         .order_by("-count", dimension)
     )
     return [(row[dimension], row["count"]) for row in rows]
-
-
-def year_bounds(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
 def flag_status_counts(values, regime=None):
