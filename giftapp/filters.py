@@ -286,6 +286,7 @@ class GiftFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Gift.objects.public()
         super().__init__(data, queryset, **kwargs)
+        self._leaders_found = {}  # search text -> the leaders it matches (ids or a subquery)
         # Evaluated once, and only when the regime select is shown or a regime is given.
         # (A plain function: the form deep-copies its fields, and a bound method with them.)
         self.filters["regime"].extra["choices"] = lambda: self._regime_choices
@@ -306,20 +307,16 @@ class GiftFilter(django_filters.FilterSet):
     # Beyond this many matching leaders, the search keeps them as a subquery.
     LEADER_IDS_MAX = 500
 
-    @cached_property
-    def _leaders_found(self):
-        return {}
-
     def _leaders_matching(self, value):
         """The ids of the leaders the search matches, looked up once per list. A list of
         ids, unlike a subquery, lets PostgreSQL estimate how many gifts match (and plan a
         parallel scan) and look their gifts up by index."""
-        if value not in self._leaders_found:
+        found = self._leaders_found
+        if value not in found:
             leaders = Leader.objects.filter(search_text__contains=fold(value))
             ids = list(leaders.values_list("pk", flat=True)[: self.LEADER_IDS_MAX + 1])
-            found = ids if len(ids) <= self.LEADER_IDS_MAX else leaders.values("pk")
-            self._leaders_found[value] = found
-        return self._leaders_found[value]
+            found[value] = ids if len(ids) <= self.LEADER_IDS_MAX else leaders.values("pk")
+        return found[value]
 
     def filter_country(self, queryset, name, value):
         return queryset.involving_country(value)
