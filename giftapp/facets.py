@@ -42,29 +42,99 @@ DIMENSIONS = [
     ("year", "year::text"),
     ("is_flagged", "is_flagged::text"),
 ]
-# Each dimension alone (under no filter), then every ordered pair of two dimensions.
-PAIRS = ",\n".join(
-    [f"('', '', '{name}', {value})" for name, value in DIMENSIONS]
+
+
+def _left_out(*names):
+    """The GROUPING() bits of the dimensions a grouping set leaves out (the first
+    dimension is the highest bit)."""
+    return sum(
+        1 << (len(DIMENSIONS) - 1 - index)
+        for index, (name, _value) in enumerate(DIMENSIONS)
+        if name not in names
+    )
+
+
+# Each dimension alone (under no filter), then every pair of two dimensions.
+GROUPING_SETS = ", ".join(
+    [f"({name})" for name, _value in DIMENSIONS]
     + [
-        f"('{a}', {a_value}, '{b}', {b_value})"
+        f"({a}, {b})"
+        for i, (a, _a_value) in enumerate(DIMENSIONS)
+        for b, _b_value in DIMENSIONS[i + 1 :]
+    ]
+)
+# The rows of the pairs that each grouping set gives: a dimension alone is a facet under
+# no filter; a pair of two is each one's facet under the other.
+PAIRS = ",\n".join(
+    [f"({_left_out(name)}, '', '', '{name}', {value})" for name, value in DIMENSIONS]
+    + [
+        f"({_left_out(a, b)}, '{a}', {a_value}, '{b}', {b_value})"
         for a, a_value in DIMENSIONS
         for b, b_value in DIMENSIONS
         if a != b
     ]
 )
 # Adds the combinations of `source` (a table or subquery with GiftFacet's columns) to
-# the pairs; the trigger of migration 0004 runs it on each statement's changes.
+# the pairs, counted in one pass of grouping sets; the trigger of migration 0004 (as
+# migration 0009 rewrote it) runs it on each statement's changes.
 ROLLUP_SQL = f"""
 INSERT INTO giftapp_giftfacetpair
     (filter_dimension, filter_value, facet_dimension, facet_value, n)
-SELECT p.filter_dimension, p.filter_value, p.facet_dimension, p.facet_value, sum(c.n)
-FROM {{source}} AS c
+SELECT p.filter_dimension, p.filter_value, p.facet_dimension, p.facet_value, c.n
+FROM (
+    SELECT {", ".join(name for name, _value in DIMENSIONS)}, sum(n) AS n,
+           GROUPING({", ".join(name for name, _value in DIMENSIONS)}) AS left_out
+    FROM {{source}} AS counted
+    GROUP BY GROUPING SETS ({GROUPING_SETS})
+) AS c
 CROSS JOIN LATERAL (VALUES {PAIRS})
-    AS p(filter_dimension, filter_value, facet_dimension, facet_value)
-GROUP BY 1, 2, 3, 4
-HAVING sum(c.n) <> 0
+    AS p(left_out, filter_dimension, filter_value, facet_dimension, facet_value)
+WHERE p.left_out = c.left_out AND c.n <> 0
 ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
 DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
+"""
+
+# The gifts' trigger function (migrations 0002, 0004, 0009), keeping both aggregates: the
+# changed published gifts are counted once per combination (the delta), added to
+# giftapp_giftfacet, and rolled up into giftapp_giftfacetpair, all in one statement per
+# statement on the gifts. The memory lets a bulk insert's rollup hash in one batch.
+TRIGGER_SQL = f"""
+CREATE OR REPLACE FUNCTION giftapp_giftfacet_apply() RETURNS trigger
+LANGUAGE plpgsql SET work_mem = '64MB' AS $$
+DECLARE
+    changes text;
+BEGIN
+    -- A bulk write recounts both aggregates once at its end instead (facets.deferred).
+    IF current_setting('giftapp.defer_facets', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        changes := 'SELECT *, 1 AS sign FROM new_rows';
+    ELSIF TG_OP = 'DELETE' THEN
+        changes := 'SELECT *, -1 AS sign FROM old_rows';
+    ELSE
+        changes := 'SELECT *, 1 AS sign FROM new_rows UNION ALL SELECT *, -1 FROM old_rows';
+    END IF;
+    EXECUTE format($sql$
+        WITH delta AS (
+            SELECT giver_country, recipient_country, category,
+                   COALESCE(EXTRACT(YEAR FROM date)::int, 0)::smallint AS year,
+                   is_flagged, sum(sign) AS n
+            FROM (%s) AS changed WHERE publication_status = 'published'
+            GROUP BY 1, 2, 3, 4, 5
+            HAVING sum(sign) <> 0
+        ), cube AS (
+            INSERT INTO giftapp_giftfacet
+                (giver_country, recipient_country, category, year, is_flagged, n)
+            SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5  -- the unique index's order
+            ON CONFLICT (giver_country, recipient_country, category, year, is_flagged)
+            DO UPDATE SET n = giftapp_giftfacet.n + EXCLUDED.n
+        )
+        {ROLLUP_SQL.format(source="delta")}
+    $sql$, changes);
+    RETURN NULL;
+END;
+$$;
 """
 
 REBUILD_SQL = f"""

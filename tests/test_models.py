@@ -74,6 +74,24 @@ class DatabaseConstraintTests(TestCase):
             "regime_target_country_valid", lambda: make_regime(target_country="ZZ")
         )
 
+    def test_code_checks_also_run_in_model_validation(self):
+        gift = Gift(
+            item="Vase",
+            giver_country="ZZ",
+            recipient_country="US",
+            value=Decimal("1"),
+            currency="XYZ",
+            date=D(2024, 6, 19),
+        )
+        with self.assertRaises(ValidationError) as raised:
+            gift.validate_constraints()
+        self.assertEqual(
+            raised.exception.messages,
+            ["Choose a valid giver country.", "Choose a valid ISO 4217 currency."],
+        )
+        gift.giver_country, gift.currency = "SU", "SUR"
+        gift.validate_constraints()
+
     def test_historical_and_user_assigned_countries_are_accepted(self):
         for code in ["SU", "DD", "YU", "CS", "XS", "XK"]:
             make_gift(giver_country=code, recipient_country="US")

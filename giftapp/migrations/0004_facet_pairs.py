@@ -2,49 +2,7 @@
 
 from django.db import migrations, models
 
-from giftapp.facets import ROLLUP_SQL
-
-# Migration 0002's trigger function, now keeping both aggregates: the changed published
-# gifts are counted once per combination (the delta), added to giftapp_giftfacet, and
-# rolled up into giftapp_giftfacetpair, all in one statement per statement on the gifts.
-TRIGGER_SQL = f"""
-CREATE OR REPLACE FUNCTION giftapp_giftfacet_apply() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    changes text;
-BEGIN
-    -- A bulk write recounts both aggregates once at its end instead (facets.deferred).
-    IF current_setting('giftapp.defer_facets', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        changes := 'SELECT *, 1 AS sign FROM new_rows';
-    ELSIF TG_OP = 'DELETE' THEN
-        changes := 'SELECT *, -1 AS sign FROM old_rows';
-    ELSE
-        changes := 'SELECT *, 1 AS sign FROM new_rows UNION ALL SELECT *, -1 FROM old_rows';
-    END IF;
-    EXECUTE format($sql$
-        WITH delta AS (
-            SELECT giver_country, recipient_country, category,
-                   COALESCE(EXTRACT(YEAR FROM date)::int, 0)::smallint AS year,
-                   is_flagged, sum(sign) AS n
-            FROM (%s) AS changed WHERE publication_status = 'published'
-            GROUP BY 1, 2, 3, 4, 5
-            HAVING sum(sign) <> 0
-        ), cube AS (
-            INSERT INTO giftapp_giftfacet
-                (giver_country, recipient_country, category, year, is_flagged, n)
-            SELECT * FROM delta
-            ON CONFLICT (giver_country, recipient_country, category, year, is_flagged)
-            DO UPDATE SET n = giftapp_giftfacet.n + EXCLUDED.n
-        )
-        {ROLLUP_SQL.format(source="delta")}
-    $sql$, changes);
-    RETURN NULL;
-END;
-$$;
-"""
+from giftapp.facets import ROLLUP_SQL, TRIGGER_SQL
 
 # Equivalent to migration 0002's trigger function: the combinations only.
 PREVIOUS_TRIGGER_SQL = """
