@@ -300,22 +300,30 @@ class FastAndGeneralPathTests(TestCase):
 
 @pytest.mark.postgresql
 class SetAsideTests(TestCase):
-    """PostgreSQL: a large import into an empty registry builds the gift tables'
-    indexes and foreign keys again, as they were."""
+    """PostgreSQL: a large import into an empty registry builds the indexes and foreign
+    keys of the gift and visit tables again, as they were."""
+
+    TABLES = [
+        "giftapp_gift",
+        "giftapp_gift_sources",
+        "giftapp_historicalgift",
+        "giftapp_visit",
+        "giftapp_historicalvisit",
+    ]
 
     def schema(self):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
                 "WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1",
-                [["giftapp_gift", "giftapp_gift_sources", "giftapp_historicalgift"]],
+                [self.TABLES],
             )
             indexes = cursor.fetchall()
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
                 "condeferrable, condeferred FROM pg_constraint "
                 "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-                [["giftapp_gift", "giftapp_gift_sources", "giftapp_historicalgift"]],
+                [self.TABLES],
             )
             return indexes, cursor.fetchall()
 
@@ -323,20 +331,35 @@ class SetAsideTests(TestCase):
         make_regime()
         before = self.schema()
         rows = [
-            row(id=str(n), item=f"Gift {n}", sanctions="UN-SC1718:alleged") for n in range(1, 41)
+            row(
+                id=str(n),
+                item=f"Gift {n}",
+                sanctions="UN-SC1718:alleged",
+                visit=f"visit-{n}",
+            )
+            for n in range(1, 41)
         ]
         with (
             mock.patch.object(bulk, "SET_ASIDE_MIN_ROWS", 10),
             mock.patch.object(bulk, "set_aside", wraps=bulk.set_aside) as set_aside,
         ):
             result = run_import(io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv")
-        set_aside.assert_called_once_with(
-            ["giftapp_gift", "giftapp_gift_sources", "giftapp_historicalgift"]
+        # Leaders and sources: too few to set aside; then the visits and the gifts.
+        self.assertEqual(
+            set_aside.call_args_list,
+            [
+                mock.call([]),
+                mock.call([]),
+                mock.call(["giftapp_visit", "giftapp_historicalvisit"]),
+                mock.call(["giftapp_gift", "giftapp_gift_sources", "giftapp_historicalgift"]),
+            ],
         )
         self.assertTrue(result.written, result.problems)
         self.assertEqual(self.schema(), before)
         self.assertEqual(Gift.objects.count(), 40)
         self.assertEqual(Gift.history.count(), 40)
+        self.assertEqual(Visit.objects.filter(gifts__isnull=False).distinct().count(), 40)
+        self.assertEqual(Visit.history.count(), 40)
         self.assertEqual(SanctionsFlag.objects.count(), 40)
         self.assertEqual(Gift.objects.filter(sources__url="https://news.example.org/a").count(), 40)
         # The keys are back: a gift naming a leader that does not exist is refused.
@@ -356,5 +379,6 @@ class SetAsideTests(TestCase):
             run_import(io.BytesIO(csv_bytes(first)), "registry", file_name="a.csv")
             with mock.patch.object(bulk, "set_aside", wraps=bulk.set_aside) as set_aside:
                 run_import(io.BytesIO(csv_bytes(second)), "registry", file_name="b.csv")
+        # The gifts' call only: the leaders and the source are known by now.
         set_aside.assert_called_once_with([])
         self.assertEqual(Gift.objects.count(), 30)

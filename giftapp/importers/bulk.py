@@ -266,21 +266,22 @@ class References:
                 for number, row in enumerate(rows, 1):
                     copy.write_row((-number, *row))
             fields = {f.attname for f in model._meta.concrete_fields}
-            insert_select(
-                cursor,
-                model,
-                f"{table} ORDER BY id",
-                {
-                    "id": "id",
-                    "created_at": "%(now)s",
-                    "updated_at": "%(now)s",
-                    "import_batch_id": "%(batch)s",
-                    **{name: name for name in names if name in fields},
-                    **values,
-                },
-                params,
-            )
-            write_history(cursor, model, importer, now)
+            with set_aside(large_into(cursor, (model, model.history.model), len(rows))):
+                insert_select(
+                    cursor,
+                    model,
+                    f"{table} ORDER BY id",
+                    {
+                        "id": "id",
+                        "created_at": "%(now)s",
+                        "updated_at": "%(now)s",
+                        "import_batch_id": "%(batch)s",
+                        **{name: name for name in names if name in fields},
+                        **values,
+                    },
+                    params,
+                )
+                write_history(cursor, model, importer, now)
             cursor.execute(f"ANALYZE {table}")
             importer.result.counts[entity]["created"] += len(rows)
 
@@ -336,6 +337,15 @@ def holds_fewer_rows(cursor, table, n):
     """Whether the table holds fewer than n rows (reading at most n of them)."""
     cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) AS held", [n])
     return cursor.fetchone()[0] < n
+
+
+def large_into(cursor, models, n):
+    """The tables of the models that an import of n rows should write with their indexes
+    set aside: those that hold fewer rows than it adds, when it adds many."""
+    if n < SET_ASIDE_MIN_ROWS:
+        return []
+    tables = [model._meta.db_table for model in models]
+    return [table for table in tables if holds_fewer_rows(cursor, table, n)]
 
 
 class PostgresImport:
@@ -537,17 +547,7 @@ class PostgresImport:
                 "WHERE existing_id IS NULL AND id IS NULL",
                 [sequence],
             )
-        aside = []
-        if new >= SET_ASIDE_MIN_ROWS:
-            aside = [
-                table
-                for table in (
-                    Gift._meta.db_table,
-                    Gift.sources.through._meta.db_table,
-                    Gift.history.model._meta.db_table,
-                )
-                if holds_fewer_rows(cursor, table, new)
-            ]
+        aside = large_into(cursor, (Gift, Gift.sources.through, Gift.history.model), new)
         # The facet aggregates are kept by the gifts' trigger, once for the one statement
         # that inserts them all: cheaper than recounting every gift (facets.deferred).
         with set_aside(aside):
