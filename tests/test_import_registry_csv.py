@@ -238,6 +238,28 @@ class RegistryImportTests(TestCase):
         visit = Visit.objects.get()
         self.assertEqual((visit.slug, visit.host_country.code), ("putin-in-pyongyang", "KP"))
         self.assertEqual((visit.start_date, visit.publication_status), (D(2024, 6, 19), "draft"))
+        self.assertEqual(visit.title, "Putin in pyongyang")
+
+    def test_a_new_visit_is_created_by_the_first_row_that_can_create_it(self):
+        rows = [
+            row(item="Too early", visit="state-visit_2", date=""),
+            row(item="Creates", visit="state-visit_2", date="2019-04", recipient_country=""),
+            row(item="Named", visit="state-visit_2", date="2020-01-01"),
+            row(item="Undated", visit="state-visit_2", date=""),
+        ]
+        result = load(csv_bytes(rows), skip_invalid=True)
+        self.assertEqual(
+            [(p.line, p.column, p.value) for p in result.problems], [(2, "visit", "state-visit_2")]
+        )
+        visit = Visit.objects.get()
+        self.assertEqual(
+            (visit.title, visit.host_country.code, visit.start_date),
+            ("State visit_2", "RU", D(2019, 4, 1)),
+        )
+        self.assertEqual(
+            sorted(visit.gifts.values_list("item", flat=True)), ["Creates", "Named", "Undated"]
+        )
+        self.assertEqual(result.counts["visits"]["created"], 1)
 
 
 class HostileFileTests(TestCase):

@@ -1,13 +1,15 @@
 """The PostgreSQL path for imports of every format: COPY and set-based SQL.
 
 One streaming pass reads, validates and COPYs every row, typed, into a temporary staging
-table, so memory stays flat whatever the file's size. The registry's own format has a
-reader of its own for that pass (registry_bulk.py); the other formats go through the
-importer's validation row by row. Leaders, visits and sources are resolved in memory as
-the rows go by: an existing one by its id, a new one by a negative reference, written
-after the rows (References.write) and swapped for its id where the gifts are written.
-Set-based statements then match the staged rows to existing gifts, insert the new gifts
-with their sources, flags and history rows, and count what is unchanged or in conflict.
+table. The registry's own format has a reader of its own for that pass
+(registry_bulk.py); the other formats go through the importer's validation row by row.
+Leaders and sources are resolved in memory as the rows go by: an existing one by its id,
+a new one by a negative reference, written after the rows (References.write) and swapped
+for its id where the gifts are written. Visits, of which a file may name one for every
+few gifts, are staged by slug and created set-based from the first row naming each
+(new_visits), so that memory stays flat whatever the file's size. Set-based statements
+then match the staged rows to existing gifts, insert the new gifts with their sources,
+flags and history rows, and count what is unchanged or in conflict.
 The few rows that update an existing draft go through the ORM path, row by row, exactly
 as on SQLite. Everything happens in one transaction: an invalid row (without
 --skip-invalid) or a dry run rolls it all back.
@@ -38,6 +40,7 @@ from ..models import (
 from ..text import fold, fold_all
 from .pipeline import (
     AMBIGUOUS_MATCH,
+    NEW_VISIT_PROBLEM,
     Problem,
     _rows,
     conflict_message,
@@ -54,7 +57,7 @@ CREATE TEMP TABLE {STAGING} (
     recipient_title text NOT NULL DEFAULT '', item text, description text, category text,
     quantity integer, giver_id bigint, recipient_id bigint, giver_country text,
     recipient_country text, giver_as_reported text, recipient_as_reported text,
-    visit_id bigint, date date, date_precision text, value numeric, currency text,
+    visit_slug text, date date, date_precision text, value numeric, currency text,
     value_usd numeric, value_note text, disposition text, notes text,
     publication_status text, retraction_reason text, source_hash text, search_text text,
     source_ids bigint[], flags text[],
@@ -80,7 +83,7 @@ STAGED = (
     ("recipient_country", "text"),
     ("giver_as_reported", "text"),
     ("recipient_as_reported", "text"),
-    ("visit_id", "int8"),
+    ("visit_slug", "text"),
     ("date", "date"),
     ("date_precision", "text"),
     ("value", "numeric"),
@@ -98,21 +101,33 @@ STAGED = (
 )
 STAGED_COLUMNS = tuple(column for column, _type in STAGED)
 STAGED_TYPES = tuple(type_ for _column, type_ in STAGED)
-# A staged row's leaders and visit, with new ones' references swapped for their ids.
+# A staged row's leaders, with new ones' references swapped for their ids, and its visit.
 RESOLVED = {
     "giver_id": "COALESCE(giver.id, s.giver_id)",
     "recipient_id": "COALESCE(recipient.id, s.recipient_id)",
-    "visit_id": "COALESCE(visit.id, s.visit_id)",
+    "visit_id": "visit.id",
 }
 RESOLVING = (
     "LEFT JOIN import_new_leaders giver ON giver.ref = s.giver_id "
     "LEFT JOIN import_new_leaders recipient ON recipient.ref = s.recipient_id "
-    "LEFT JOIN import_new_visits visit ON visit.ref = s.visit_id"
+    "LEFT JOIN giftapp_visit visit ON s.visit_slug <> '' AND visit.slug = s.visit_slug"
+)
+NO_SUCH_VISIT = (
+    "s.visit_slug <> '' AND NOT EXISTS (SELECT 1 FROM giftapp_visit v WHERE v.slug = s.visit_slug)"
 )
 GIFT_ID = "COALESCE(s.id, s.new_id)"
 # Imports smaller than this never set indexes aside, whatever the tables hold.
 SET_ASIDE_MIN_ROWS = 20_000
 COPY_CHUNK = 5000  # staged rows per COPY on the general path
+
+
+def can_create_visit(alias):
+    """Whether the staged row can create the visit it names: a new visit takes the
+    gift's date and a country (the recipient's, else the giver's)."""
+    return (
+        f"{alias}.date IS NOT NULL "
+        f"AND ({alias}.recipient_country <> '' OR {alias}.giver_country <> '')"
+    )
 
 
 def temp_table(cursor, name, definition):
@@ -165,12 +180,13 @@ def write_history(cursor, model, importer, now):
 
 
 class References:
-    """The leaders, visits and sources that staged rows name, resolved as the rows go by.
+    """The leaders and sources that staged rows name, resolved as the rows go by, and the
+    visits they name, created from the staged rows.
 
-    An existing record is named by its id. A new one is queued and named by a negative
-    reference (-1, -2, …); write() inserts the queued records, each with an id from its
-    table's sequence, and keeps reference -> id in a temporary table that the statements
-    writing the gifts join (RESOLVING)."""
+    An existing leader or source is named by its id. A new one is queued and named by a
+    negative reference (-1, -2, …); write() inserts the queued records, each with an id
+    from its table's sequence, and keeps reference -> id in a temporary table that the
+    statements writing the gifts join (RESOLVING)."""
 
     def __init__(self, importer):
         self.importer = importer
@@ -183,11 +199,10 @@ class References:
                     self.leaders.setdefault((country, fold(each)), pk)
         self.spellings = {}  # (country, name as written) -> id or reference
         self.leader_slugs = set(Leader.objects.values_list("slug", flat=True))
-        self.visits = dict(Visit.objects.values_list("slug", "id"))
         self.sources = {}
         for pk, url in Source.objects.exclude(url="").values_list("pk", "url").order_by("-pk"):
             self.sources[url] = pk
-        self.new_leaders, self.new_visits, self.new_sources = [], [], []
+        self.new_leaders, self.new_sources = [], []
 
     def leader(self, country, name, title=""):
         """The leader a party names, matched by name or alias within its country."""
@@ -203,16 +218,6 @@ class References:
             self.spellings[key] = ref
         return ref
 
-    def visit(self, slug, host_country, day):
-        """The visit a row names by slug; a new one (a draft) takes the row's date and
-        country."""
-        ref = self.visits.get(slug)
-        if ref is None:
-            title = slug.replace("-", " ").capitalize()
-            self.new_visits.append((slug, title, host_country, day))
-            ref = self.visits[slug] = -len(self.new_visits)
-        return ref
-
     def source(self, url, title, publisher="", published_on=None):
         """The source with this URL; a new one takes the title and publisher given."""
         ref = self.sources.get(url)
@@ -223,33 +228,18 @@ class References:
 
     def write(self, cursor, now):
         """Insert the new leaders, sources and visits, with their history rows."""
-        importer = self.importer
-        params = {"now": now, "batch": importer.result.batch.pk, "draft": PublicationStatus.DRAFT}
-        for model, entity, rows, columns, values in (
+        for model, entity, rows, columns in (
             (
                 Leader,
                 "leaders",
                 self.new_leaders,
                 ("name", "country", "title", "slug", "search_text"),
-                {},
             ),
             (
                 Source,
                 "sources",
                 self.new_sources,
                 ("url", "title", "publisher", "published_on date"),
-                {},
-            ),
-            (
-                Visit,
-                "visits",
-                self.new_visits,
-                ("slug", "title", "host_country", "visit_date date"),
-                {
-                    "start_date": "visit_date",
-                    "end_date": "visit_date",
-                    "publication_status": "%(draft)s",
-                },
             ),
         ):
             table = f"import_new_{entity}"
@@ -265,25 +255,64 @@ class References:
             with cursor.copy(f"COPY {table} (ref, {', '.join(names)}) FROM STDIN") as copy:
                 for number, row in enumerate(rows, 1):
                     copy.write_row((-number, *row))
-            fields = {f.attname for f in model._meta.concrete_fields}
-            with set_aside(large_into(cursor, (model, model.history.model), len(rows))):
-                insert_select(
-                    cursor,
-                    model,
-                    f"{table} ORDER BY id",
-                    {
-                        "id": "id",
-                        "created_at": "%(now)s",
-                        "updated_at": "%(now)s",
-                        "import_batch_id": "%(batch)s",
-                        **{name: name for name in names if name in fields},
-                        **values,
-                    },
-                    params,
-                )
-                write_history(cursor, model, importer, now)
             cursor.execute(f"ANALYZE {table}")
-            importer.result.counts[entity]["created"] += len(rows)
+            self.create(cursor, model, entity, table, {n: n for n in names}, len(rows), now)
+        self.write_visits(cursor, now)
+
+    def write_visits(self, cursor, now):
+        """A draft visit for each slug that staged rows name and no visit has, dated and
+        placed by the first row that can create it (PostgresImport._unknown_visits
+        rejected the rows before it), titled after its slug."""
+        table = "import_new_visits"
+        temp_table(
+            cursor,
+            table,
+            f"id bigint DEFAULT nextval('{id_sequence(cursor, Visit)}'), slug text, "
+            "visit_date date, host_country text",
+        )
+        # In the order the file first names them, as the ids are drawn.
+        cursor.execute(
+            f"INSERT INTO {table} (slug, visit_date, host_country) "
+            "SELECT slug, visit_date, host_country FROM ("
+            "SELECT DISTINCT ON (s.visit_slug) s.visit_slug AS slug, s.date AS visit_date, "
+            "COALESCE(NULLIF(s.recipient_country, ''), s.giver_country) AS host_country, s.line "
+            f"FROM {STAGING} s WHERE {NO_SUCH_VISIT} AND {can_create_visit('s')} "
+            "ORDER BY s.visit_slug, s.line, s.entry) AS first ORDER BY line"
+        )
+        if created := cursor.rowcount:
+            title = "replace(slug, '-', ' ')"  # as str.capitalize() does, for ASCII slugs
+            values = {
+                "slug": "slug",
+                "title": f"upper(left({title}, 1)) || lower(substr({title}, 2))",
+                "host_country": "host_country",
+                "start_date": "visit_date",
+                "end_date": "visit_date",
+                "publication_status": f"'{PublicationStatus.DRAFT}'",
+            }
+            self.create(cursor, Visit, "visits", table, values, created, now)
+
+    def create(self, cursor, model, entity, table, values, n, now):
+        """Insert the n records of a temporary table into the model's table, each with
+        the id the temporary table drew, and write their history rows. values maps the
+        model's fields to SQL expressions over the temporary table."""
+        importer = self.importer
+        fields = {f.attname for f in model._meta.concrete_fields}
+        with set_aside(large_into(cursor, (model, model.history.model), n)):
+            insert_select(
+                cursor,
+                model,
+                f"{table} ORDER BY id",
+                {
+                    "id": "id",
+                    "created_at": "%(now)s",
+                    "updated_at": "%(now)s",
+                    "import_batch_id": "%(batch)s",
+                    **{name: sql for name, sql in values.items() if name in fields},
+                },
+                {"now": now, "batch": importer.result.batch.pk},
+            )
+            write_history(cursor, model, importer, now)
+        importer.result.counts[entity]["created"] += n
 
 
 @contextmanager
@@ -361,20 +390,22 @@ class PostgresImport:
         imp = self.importer
         imp.regimes = {r.code: r for r in imp.regimes_queryset()}
         self.references = References(imp)
-        imp.visit_slugs = set(self.references.visits)
+        imp.visit_slugs = None  # new visits are checked once staged (_unknown_visits)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
             cursor.execute(STAGING_TABLE)
             self.copy_rows(cursor, binary, progress)
             # Statistics for the joins to come (temporary tables are never analyzed
             # automatically); the columns joined on are enough.
-            cursor.execute(f"ANALYZE {STAGING} (id, giver_id, recipient_id, visit_id)")
+            cursor.execute(f"ANALYZE {STAGING} (id, giver_id, recipient_id, visit_slug)")
 
     def copy_rows(self, cursor, binary, progress):
         """Every valid row, typed, into the staging table: the importer's own validation,
         row by row, for any format."""
         staged = []
-        for row in self.importer.validated_rows(binary, progress, check_ids=False):
+        for row in self.importer.validated_rows(
+            binary, progress, check_ids=False, check_visits=False
+        ):
             staged += (self.staged(row, n, entry) for n, entry in enumerate(row.entries))
             if len(staged) >= COPY_CHUNK:
                 self.copy_staged(cursor, staged)
@@ -411,15 +442,7 @@ class PostgresImport:
             entry.recipient.country,
             entry.giver.as_reported,
             entry.recipient.as_reported,
-            (
-                refs.visit(
-                    entry.visit_slug,
-                    entry.recipient.country or entry.giver.country,
-                    entry.date,
-                )
-                if entry.visit_slug
-                else None
-            ),
+            entry.visit_slug,
             entry.date,
             entry.date_precision,
             entry.value,
@@ -450,14 +473,19 @@ class PostgresImport:
             return None
         return self.references.leader(party.country, party.name, party.title)
 
-    # Set-based matching and writing ----------------------------------------------------
+    # Set-based checking, matching and writing ------------------------------------------
+
+    def check(self):
+        """Reject the staged rows that only the whole file shows to be invalid."""
+        with connection.cursor() as cursor:
+            self._duplicate_ids(cursor)
+            self._unknown_visits(cursor)
 
     def write(self):
         """Write the new references, match, insert, count; return the entries that
         update an existing draft."""
         with connection.cursor() as cursor:
             self.references.write(cursor, self.now)
-            self._duplicate_ids(cursor)
             # Rows name the gift they update by id (registry) or import key (registers).
             for condition in ("s.id = g.id", "s.import_key <> '' AND s.import_key = g.import_key"):
                 cursor.execute(
@@ -482,6 +510,21 @@ class PostgresImport:
             for line in lines[1:]:
                 problem = Problem(line, "id", str(gift_id), duplicate_id_message(lines[0]))
                 rejected.append((line, problem))
+        self._reject_staged(cursor, rejected)
+
+    def _unknown_visits(self, cursor):
+        """Reject the rows naming a visit that no visit has and that no earlier row (nor
+        the row itself) can create."""
+        cursor.execute(
+            f"SELECT DISTINCT s.line, s.visit_slug FROM {STAGING} s "
+            f"WHERE NOT ({can_create_visit('s')}) AND {NO_SUCH_VISIT} AND NOT EXISTS ("
+            f"SELECT 1 FROM {STAGING} c WHERE c.visit_slug = s.visit_slug "
+            f"AND c.line < s.line AND {can_create_visit('c')}) ORDER BY s.line"
+        )
+        rejected = [
+            (line, Problem(line, "visit", slug, NEW_VISIT_PROBLEM))
+            for line, slug in cursor.fetchall()
+        ]
         self._reject_staged(cursor, rejected)
 
     def _natural_keys(self, cursor):
@@ -649,6 +692,7 @@ def run_bulk(importer, binary, *, file_name, file_sha256, progress=None):
     def work():
         bulk = kind(importer)
         bulk.stage(binary, progress=progress.read if progress else None)
+        bulk.check()
         if result.problems and not importer.skip_invalid:
             return
         updates = bulk.write()

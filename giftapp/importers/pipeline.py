@@ -50,6 +50,7 @@ FIELD_LIMIT = 16 * 1024 * 1024  # a cell may be large (a long description), not 
 CHUNK = 500
 ENTITIES = ("gifts", "leaders", "visits", "sources", "flags")
 RETRACTED_WITHOUT_REASON = "Imported as retracted; the file gives no reason."
+NEW_VISIT_PROBLEM = "No visit has this slug, and a new one needs the gift's date and a country."
 AMBIGUOUS_MATCH = (
     "Matches several gifts (same date, countries, item, giver and recipient); give the id "
     "of the one to update."
@@ -265,12 +266,15 @@ class Importer:
     def read(self, binary, progress=None):
         return list(self.validated_rows(binary, progress))
 
-    def validated_rows(self, binary, progress=None, *, check_ids=True):
+    def validated_rows(self, binary, progress=None, *, check_ids=True, check_visits=True):
         """Yield each valid row as a _Row; record every invalid or skipped one. With
-        check_ids=False, repeated ids are left for the caller to find (set-based)."""
+        check_ids=False, repeated ids are left for the caller to find (set-based); with
+        check_visits=False, so are rows naming a visit they cannot create."""
         adapter, result = self.adapter, self.result
         self.regimes = {r.code: r for r in self.regimes_queryset()}
-        self.visit_slugs = set(Visit.objects.values_list("slug", flat=True))
+        self.visit_slugs = (
+            set(Visit.objects.values_list("slug", flat=True)) if check_visits else None
+        )
         seen_rows, seen_keys, seen_ids = {}, {}, {}
         for line, raw, shape in _rows(binary, adapter, result):
             result.rows += 1
@@ -388,14 +392,14 @@ class Importer:
         for code, _status in entry.flags:
             if code not in self.regimes:
                 add("sanctions", code, "No sanctions regime has this code.")
-        new_visit = entry.visit_slug and entry.visit_slug not in self.visit_slugs
+        new_visit = (
+            entry.visit_slug
+            and self.visit_slugs is not None
+            and entry.visit_slug not in self.visit_slugs
+        )
         can_create = entry.date is not None and (entry.recipient.country or entry.giver.country)
         if new_visit and not can_create:
-            add(
-                "visit",
-                entry.visit_slug,
-                "No visit has this slug, and a new one needs the gift's date and a country.",
-            )
+            add("visit", entry.visit_slug, NEW_VISIT_PROBLEM)
         if self._status_for(entry) == PublicationStatus.PUBLISHED:
             if not entry.sources:
                 add("publication_status", "published", NO_SOURCE_PROBLEM)
