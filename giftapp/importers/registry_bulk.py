@@ -139,7 +139,8 @@ def plain_rows(bulk, header):
     other, unknown = Category.OTHER, Disposition.UNKNOWN
     amount, slug_match = AMOUNT.fullmatch, SLUG.fullmatch
     sha256, escapes = hashlib.sha256, ESCAPES
-    # Parses and folds, remembered by their text: most values recur.
+    # Parses and folds, remembered by their text: most values recur. Each is looked up
+    # inline first (a call costs more than the lookup).
     dates, flag_sets, source_sets, folds = {}, {}, {}, {}
     leaders = refs.spellings
 
@@ -193,7 +194,7 @@ def plain_rows(bulk, header):
         gift_id = cells[i_id]
         if gift_id and not (gift_id.isascii() and gift_id.isdigit() and gift_id[0] != "0"):
             return None
-        day = date_of(cells[i_date])
+        day = dates.get(cells[i_date]) or date_of(cells[i_date])
         if day is None:
             return None
         giver_country = cells[i_giver_country]
@@ -261,12 +262,11 @@ def plain_rows(bulk, header):
         search_text = " ".join(
             filter(
                 None,
-                (
-                    folds.get(item) or folded(item),
-                    folds.get(description) or folded(description),
-                    folds.get(giver_as_reported) or folded(giver_as_reported),
-                    folds.get(recipient_as_reported) or folded(recipient_as_reported),
-                ),
+                [
+                    folds.get(text) or folded(text)
+                    for text in (item, description, giver_as_reported, recipient_as_reported)
+                    if text
+                ],
             )
         )
         if reason_at is not None:  # a rejects file, imported again: its reasons are no data
@@ -312,7 +312,7 @@ def plain_rows(bulk, header):
                     RETRACTED_WITHOUT_REASON if status == retracted else "",
                     digest,
                     search_text,
-                    sources_of(cells[i_sources]),
+                    source_sets.get(cells[i_sources]) or sources_of(cells[i_sources]),
                     flags,
                 )
             )
