@@ -240,6 +240,25 @@ class RegistryImportTests(TestCase):
         self.assertEqual((visit.start_date, visit.publication_status), (D(2024, 6, 19), "draft"))
         self.assertEqual(visit.title, "Putin in pyongyang")
 
+    def test_a_row_rejected_for_its_visit_creates_none_of_its_leaders_and_sources(self):
+        orphan = row(
+            item="Orphan",
+            visit="no-such-visit",
+            date="",
+            giver="Only Named Here",
+            sources="https://only.example.org/here",
+        )
+        result = load(csv_bytes([orphan]), skip_invalid=True)
+        self.assertFalse(result.written)
+        self.assertEqual((Leader.objects.count(), Source.objects.count()), (0, 0))
+        result = load(csv_bytes([orphan, row()]), skip_invalid=True)
+        self.assertTrue(result.written)
+        self.assertEqual([p.line for p in result.problems], [2])
+        self.assertFalse(Leader.objects.filter(name="Only Named Here").exists())
+        self.assertFalse(Source.objects.filter(url="https://only.example.org/here").exists())
+        self.assertEqual(result.counts["leaders"]["created"], Leader.objects.count())
+        self.assertEqual(result.counts["sources"]["created"], 1)
+
     def test_a_new_visit_is_created_by_the_first_row_that_can_create_it(self):
         rows = [
             row(item="Too early", visit="state-visit_2", date=""),

@@ -228,6 +228,14 @@ class References:
 
     def write(self, cursor, now):
         """Insert the new leaders, sources and visits, with their history rows."""
+        # The new references that staged rows hold (rows rejected once staged are gone).
+        in_use = {
+            "leaders": (
+                f"SELECT giver_id FROM {STAGING} WHERE giver_id < 0 "
+                f"UNION SELECT recipient_id FROM {STAGING} WHERE recipient_id < 0"
+            ),
+            "sources": f"SELECT ref FROM {STAGING}, unnest(source_ids) AS ref WHERE ref < 0",
+        }
         for model, entity, rows, columns in (
             (
                 Leader,
@@ -255,8 +263,14 @@ class References:
             with cursor.copy(f"COPY {table} (ref, {', '.join(names)}) FROM STDIN") as copy:
                 for number, row in enumerate(rows, 1):
                     copy.write_row((-number, *row))
+            created = len(rows)
+            if self.importer.rejected_after_staging:
+                # Only what the rows left still name.
+                cursor.execute(f"DELETE FROM {table} WHERE ref NOT IN ({in_use[entity]})")
+                created -= cursor.rowcount
             cursor.execute(f"ANALYZE {table}")
-            self.create(cursor, model, entity, table, {n: n for n in names}, len(rows), now)
+            if created:
+                self.create(cursor, model, entity, table, {n: n for n in names}, created, now)
         self.write_visits(cursor, now)
 
     def write_visits(self, cursor, now):
@@ -275,12 +289,14 @@ class References:
             f"INSERT INTO {table} (slug, visit_date, host_country) "
             "SELECT slug, visit_date, host_country FROM ("
             "SELECT DISTINCT ON (s.visit_slug) s.visit_slug AS slug, s.date AS visit_date, "
-            "COALESCE(NULLIF(s.recipient_country, ''), s.giver_country) AS host_country, s.line "
+            "COALESCE(NULLIF(s.recipient_country, ''), s.giver_country) AS host_country, "
+            "s.line, s.entry "
             f"FROM {STAGING} s WHERE {NO_SUCH_VISIT} AND {can_create_visit('s')} "
-            "ORDER BY s.visit_slug, s.line, s.entry) AS first ORDER BY line"
+            "ORDER BY s.visit_slug, s.line, s.entry) AS first ORDER BY line, entry"
         )
         if created := cursor.rowcount:
-            title = "replace(slug, '-', ' ')"  # as str.capitalize() does, for ASCII slugs
+            # As str.capitalize() does, for ASCII slugs, whatever the database's locale.
+            title = "replace(slug, '-', ' ') COLLATE \"C\""
             values = {
                 "slug": "slug",
                 "title": f"upper(left({title}, 1)) || lower(substr({title}, 2))",
@@ -519,7 +535,8 @@ class PostgresImport:
             f"SELECT DISTINCT s.line, s.visit_slug FROM {STAGING} s "
             f"WHERE NOT ({can_create_visit('s')}) AND {NO_SUCH_VISIT} AND NOT EXISTS ("
             f"SELECT 1 FROM {STAGING} c WHERE c.visit_slug = s.visit_slug "
-            f"AND c.line < s.line AND {can_create_visit('c')}) ORDER BY s.line"
+            f"AND (c.line, c.entry) < (s.line, s.entry) AND {can_create_visit('c')}) "
+            "ORDER BY s.line"
         )
         rejected = [
             (line, Problem(line, "visit", slug, NEW_VISIT_PROBLEM))
