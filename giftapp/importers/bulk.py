@@ -6,19 +6,21 @@ table. The registry's own format has a reader of its own for that pass
 Leaders and sources are resolved in memory as the rows go by: an existing one by its id,
 a new one by a negative reference, written after the rows (References.write) and swapped
 for its id where the gifts are written. Visits, of which a file may name one for every
-few gifts, are staged by slug and created set-based from the first row naming each
-(new_visits), so that memory stays flat whatever the file's size. Set-based statements
-then match the staged rows to existing gifts, insert the new gifts with their sources,
-flags and history rows, and count what is unchanged or in conflict.
+few gifts, are staged by slug and created set-based from the first row that can create
+each (References.write_visits), so that memory stays flat whatever the file's size.
+Set-based statements then reject the rows that only the whole file shows to be invalid,
+match the staged rows to existing gifts, insert the new gifts with their sources, flags
+and history rows, and count what is unchanged or in conflict.
 The few rows that update an existing draft go through the ORM path, row by row, exactly
 as on SQLite. Everything happens in one transaction: an invalid row (without
 --skip-invalid) or a dry run rolls it all back.
 
 A large import into tables that hold fewer rows than it adds (a registry loaded from an
 export, say) sets their secondary indexes and foreign keys aside while it writes, and
-builds and checks them again before it commits (set_aside): one sort per index and one
-join per key instead of a million index insertions and key lookups. Until the import
-commits, those tables are locked to everyone else.
+builds and checks them again right after (set_aside): one sort per index and one join
+per key instead of a million index insertions and key lookups. Until the import commits,
+those tables, and the tables their keys point to (users, import batches), are locked to
+everyone else.
 """
 
 from collections import Counter
