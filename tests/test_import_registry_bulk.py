@@ -14,12 +14,12 @@ from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 from giftapp.importers import bulk
 from giftapp.importers.bulk import PostgresImport, References
 from giftapp.importers.pipeline import Importer, run_import
-from giftapp.importers.registry_bulk import PICK, SEPARATOR, plain_rows
+from giftapp.importers.registry_bulk import PICK, SEPARATOR, plain_rows, remembered
 from giftapp.interchange import HEADER
 from giftapp.models import Gift, Leader, SanctionsFlag, Source, Visit
 
@@ -134,6 +134,25 @@ def copy_text(value):
     for char, escape in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
         text = text.replace(char, escape)
     return text
+
+
+class RememberedTests(SimpleTestCase):
+    def test_values_are_remembered_up_to_a_bound_and_invalid_ones_not_at_all(self):
+        calls = []
+
+        def parse(text):
+            calls.append(text)
+            return None if text == "bad" else text.upper()
+
+        cache, lookup = remembered(parse)
+        self.assertEqual(lookup("a"), "A")
+        self.assertIsNone(lookup("bad"))
+        self.assertEqual(cache, {"a": "A"})
+        with mock.patch("giftapp.importers.registry_bulk.REMEMBERED", 3):
+            for text in "bcdefg":
+                lookup(text)
+                self.assertLessEqual(len(cache), 3)
+        self.assertEqual(calls, ["a", "bad", *"bcdefg"])
 
 
 class FastReaderTests(TestCase):

@@ -102,6 +102,23 @@ class RegistryImport(PostgresImport):
             progress(result.rows - reported)
 
 
+def remembered(compute):
+    """A cache of compute(text) by text, and the function that fills it: most values of a
+    column recur. A text that compute finds invalid (None) is not kept; the cache is
+    emptied once it holds REMEMBERED values."""
+    cache = {}
+
+    def lookup(text):
+        value = compute(text)
+        if value is not None:
+            if len(cache) >= REMEMBERED:
+                cache.clear()
+            cache[text] = value
+        return value
+
+    return cache, lookup
+
+
 def plain_rows(bulk, header):
     """A function of a row's cells (in the header's order), the cells joined by
     SEPARATOR, and its line: the row as a line of COPY text when it is plainly valid,
@@ -139,54 +156,32 @@ def plain_rows(bulk, header):
     other, unknown = Category.OTHER, Disposition.UNKNOWN
     amount, slug_match = AMOUNT.fullmatch, SLUG.fullmatch
     sha256, escapes = hashlib.sha256, ESCAPES
-    # Parses and folds, remembered by their text: most values recur. Each is looked up
-    # inline first (a call costs more than the lookup).
-    dates, flag_sets, source_sets, folds = {}, {}, {}, {}
     leaders = refs.spellings
 
-    def date_of(text):
-        day = dates.get(text)
-        if day is None:
-            try:
-                parsed, precision = parse_date(text)
-            except ValueError:
-                return None
-            if len(dates) > REMEMBERED:
-                dates.clear()
-            iso = NULL if parsed is None else parsed.isoformat()
-            day = dates[text] = (parsed, iso, precision)
-        return day
+    def parsed_date(text):
+        try:
+            parsed, precision = parse_date(text)
+        except ValueError:
+            return None
+        return (parsed, NULL if parsed is None else parsed.isoformat(), precision)
 
-    def flags_of(text):
-        flags = flag_sets.get(text)
-        if flags is None:
-            try:
-                parsed = _sanctions(text)
-            except ValueError:
-                return None
-            if any(code not in regimes for code, _status in parsed):
-                return None
-            if len(flag_sets) > REMEMBERED:
-                flag_sets.clear()
-            flags = flag_sets[text] = array(f"{c}:{s}" for c, s in parsed)
-        return flags
+    def flag_array(text):
+        try:
+            parsed = _sanctions(text)
+        except ValueError:
+            return None
+        if any(code not in regimes for code, _status in parsed):
+            return None
+        return array(f"{c}:{s}" for c, s in parsed)
 
-    def sources_of(text):
-        ids = source_sets.get(text)
-        if ids is None:
-            if len(source_sets) > REMEMBERED:
-                source_sets.clear()
-            found = sorted({refs.source(url, url) for url in text.split()})
-            ids = source_sets[text] = array(map(str, found))
-        return ids
+    def source_array(text):
+        return array(map(str, sorted({refs.source(url, url) for url in text.split()})))
 
-    def folded(text):
-        value = folds.get(text)
-        if value is None:
-            if len(folds) > REMEMBERED:
-                folds.clear()
-            value = folds[text] = fold(text)
-        return value
+    # Each is looked up inline first (a call costs more than the lookup).
+    dates, date_of = remembered(parsed_date)
+    flag_sets, flags_of = remembered(flag_array)
+    source_sets, sources_of = remembered(source_array)
+    folds, folded = remembered(fold)
 
     def plain_line(cells, joined, line):
         if joined[:1] == "'" or SEPARATOR + "'" in joined:
@@ -226,7 +221,7 @@ def plain_rows(bulk, header):
             return None
         flags = "{}"
         if cells[i_sanctions]:
-            flags = flags_of(cells[i_sanctions])
+            flags = flag_sets.get(cells[i_sanctions]) or flags_of(cells[i_sanctions])
             if flags is None:
                 return None
         slug = cells[i_visit]  # a visit no one has is checked once staged
