@@ -630,9 +630,9 @@ class PostgresImport:
         write_history(cursor, SanctionsFlag, self.importer, self.now)
 
     def _insert_gift_rows(self, cursor):
-        staged = {
-            column: f"s.{column}" for column in STAGED_COLUMNS[3:-2] if column not in RESOLVED
-        }
+        # The gift's own fields as staged; its id, leaders and visit are resolved.
+        fields = {f.attname for f in Gift._meta.concrete_fields} - {"id", *RESOLVED}
+        staged = {column: f"s.{column}" for column in STAGED_COLUMNS if column in fields}
         insert_select(
             cursor,
             Gift,
