@@ -158,6 +158,18 @@ class VisitPagesTests(TestCase):
         self.assertEqual(self.client.get("/visits/no-such-visit/").status_code, 404)
 
 
+class LeaderNewestGiftsTests(TestCase):
+    def test_a_leader_page_lists_the_newest_twenty_gifts_newest_first(self):
+        leader = make_leader("Jean Dupont")
+        for day in range(1, 26):
+            make_gift(giver=leader, item=f"Vase of day {day:02d}", date=datetime.date(2001, 1, day))
+        text = page_text(self.client.get(leader.get_absolute_url()))
+        shown = [day for day in range(1, 26) if f"Vase of day {day:02d}" in text]
+        self.assertEqual(shown, list(range(6, 26)))
+        positions = [text.index(f"Vase of day {day:02d}") for day in range(25, 5, -1)]
+        self.assertEqual(positions, sorted(positions))
+
+
 class LeaderPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
