@@ -75,8 +75,9 @@ PAIRS = ",\n".join(
     ]
 )
 # Adds the combinations of `source` (a table or subquery with GiftFacet's columns) to
-# the pairs, counted in one pass of grouping sets; the trigger of migration 0004 (as
-# migration 0009 rewrote it) runs it on each statement's changes.
+# the pairs, counted in one pass of grouping sets. The gifts' trigger (migration 0009
+# installs it, with this text written out) runs the same on each statement's changes;
+# tests/test_facets.py checks both against counting the gifts.
 ROLLUP_SQL = f"""
 INSERT INTO giftapp_giftfacetpair
     (filter_dimension, filter_value, facet_dimension, facet_value, n)
@@ -92,49 +93,6 @@ CROSS JOIN LATERAL (VALUES {PAIRS})
 WHERE p.left_out = c.left_out AND c.n <> 0
 ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
 DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
-"""
-
-# The gifts' trigger function (migrations 0002, 0004, 0009), keeping both aggregates: the
-# changed published gifts are counted once per combination (the delta), added to
-# giftapp_giftfacet, and rolled up into giftapp_giftfacetpair, all in one statement per
-# statement on the gifts. The memory lets a bulk insert's rollup hash in one batch.
-TRIGGER_SQL = f"""
-CREATE OR REPLACE FUNCTION giftapp_giftfacet_apply() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' AS $$
-DECLARE
-    changes text;
-BEGIN
-    -- A bulk write recounts both aggregates once at its end instead (facets.deferred).
-    IF current_setting('giftapp.defer_facets', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        changes := 'SELECT *, 1 AS sign FROM new_rows';
-    ELSIF TG_OP = 'DELETE' THEN
-        changes := 'SELECT *, -1 AS sign FROM old_rows';
-    ELSE
-        changes := 'SELECT *, 1 AS sign FROM new_rows UNION ALL SELECT *, -1 FROM old_rows';
-    END IF;
-    EXECUTE format($sql$
-        WITH delta AS (
-            SELECT giver_country, recipient_country, category,
-                   COALESCE(EXTRACT(YEAR FROM date)::int, 0)::smallint AS year,
-                   is_flagged, sum(sign) AS n
-            FROM (%s) AS changed WHERE publication_status = 'published'
-            GROUP BY 1, 2, 3, 4, 5
-            HAVING sum(sign) <> 0
-        ), cube AS (
-            INSERT INTO giftapp_giftfacet
-                (giver_country, recipient_country, category, year, is_flagged, n)
-            SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5  -- the unique index's order
-            ON CONFLICT (giver_country, recipient_country, category, year, is_flagged)
-            DO UPDATE SET n = giftapp_giftfacet.n + EXCLUDED.n
-        )
-        {ROLLUP_SQL.format(source="delta")}
-    $sql$, changes);
-    RETURN NULL;
-END;
-$$;
 """
 
 REBUILD_SQL = f"""

@@ -40,16 +40,15 @@ from ..models import (
     gift_search_text,
 )
 from ..text import fold, fold_all
-from .pipeline import (
+from .reading import entry_digest, read_rows
+from .result import (
     AMBIGUOUS_MATCH,
     NEW_VISIT_PROBLEM,
     Problem,
-    _rows,
     conflict_message,
     duplicate_id_message,
-    entry_digest,
-    free_slug,
 )
+from .rules import free_slug
 
 STAGING = "import_staging"
 STAGING_TABLE = f"""
@@ -701,27 +700,6 @@ class PostgresImport:
         return updates
 
 
-def run_bulk(importer, binary, *, file_name, file_sha256, progress=None):
-    """An import on PostgreSQL: stage, check, write, all in one batch."""
-    from .registry_bulk import RegistryImport
-
-    result = importer.result
-    kind = RegistryImport if importer.result.format == "registry" else PostgresImport
-
-    def work():
-        bulk = kind(importer)
-        bulk.stage(binary, progress=progress.read if progress else None)
-        bulk.check()
-        if result.problems and not importer.skip_invalid:
-            return
-        updates = bulk.write()
-        if updates and not (result.problems and not importer.skip_invalid):
-            importer.update_lines(binary, updates)
-
-    importer.in_batch(work, file_name=file_name, file_sha256=file_sha256)
-    fill_rejected_cells(importer, binary)
-
-
 def fill_rejected_cells(importer, binary):
     """Rows rejected after staging were recorded without their cells: read them again."""
     waiting = importer.rejected_after_staging
@@ -729,7 +707,7 @@ def fill_rejected_cells(importer, binary):
         return
     binary.seek(0)
     rejects = importer.result.rejects
-    for line, raw, _shape in _rows(binary, importer.adapter, importer.result):
+    for line, raw, _shape in read_rows(binary, importer.adapter, importer.result):
         if line in waiting and raw:
             index = waiting[line]
             rejects[index] = (raw, rejects[index][1])

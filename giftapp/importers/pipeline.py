@@ -7,25 +7,15 @@ transaction, in chunks; a dry run does the same work and rolls it back, so its c
 the real ones.
 """
 
-import csv
 import hashlib
-import io
-from collections import Counter, defaultdict
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from decimal import Decimal
 from importlib import import_module
 
 from django.db import connection, transaction
-from django.utils.text import slugify
 
 from ..cache import bump_public_version
-from ..codes import COUNTRY_CODES, CURRENCY_CODES
 from ..models import (
     COUNTRIES_PROBLEM,
     NO_SOURCE_PROBLEM,
-    Category,
-    Disposition,
     Gift,
     ImportBatch,
     Leader,
@@ -39,45 +29,40 @@ from ..models import (
 from ..text import fold, fold_all
 from ..workflow import EDITABLE_BY_EDITORS, is_reviewer
 from .base import RowError, RowErrors, Skip
+from .bulk import PostgresImport, fill_rejected_cells
+from .reading import (
+    REJECT_REASON,
+    ImportFileError,
+    Row,
+    entry_digest,
+    file_sha256,
+    read_rows,
+    row_digest,
+    strip_formula_quotes,
+)
+from .registry_bulk import RegistryImport
+from .result import (
+    AMBIGUOUS_MATCH,
+    ENTITIES,
+    NEW_VISIT_PROBLEM,
+    RETRACTED_WITHOUT_REASON,
+    Problem,
+    Result,
+    conflict_message,
+    duplicate_id_message,
+)
+from .rules import CATEGORIES, COUNTRIES, CURRENCIES, DISPOSITIONS, fits_amount, free_slug
+
+__all__ = ["ENTITIES", "FORMATS", "REJECT_REASON", "ImportFileError", "Importer", "run_import"]
 
 FORMATS = {
     "registry": "giftapp.importers.registry.RegistryAdapter",
     "us-federal-register": "giftapp.importers.us_federal_register.UsFederalRegisterAdapter",
     "uk-ministers": "giftapp.importers.uk_ministers.UkMinistersAdapter",
 }
-REJECT_REASON = "reject_reason"  # the extra column of a rejects file, ignored on re-import
-FIELD_LIMIT = 16 * 1024 * 1024  # a cell may be large (a long description), not unbounded
+# The PostgreSQL stager of a format, where it has a faster one than the general one.
+STAGERS = {"registry": RegistryImport}
 CHUNK = 500
-ENTITIES = ("gifts", "leaders", "visits", "sources", "flags")
-RETRACTED_WITHOUT_REASON = "Imported as retracted; the file gives no reason."
-NEW_VISIT_PROBLEM = "No visit has this slug, and a new one needs the gift's date and a country."
-AMBIGUOUS_MATCH = (
-    "Matches several gifts (same date, countries, item, giver and recipient); give the id "
-    "of the one to update."
-)
-
-
-def duplicate_id_message(first_line):
-    return f"The id is already on line {first_line}."
-
-
-def conflict_message(gift_id, status):
-    label = PublicationStatus(status).label.lower()
-    return f"The row changed, but gift #{gift_id} is {label}: a reviewer must update it by hand."
-
-
-CATEGORIES = frozenset(Category.values)
-DISPOSITIONS = frozenset(Disposition.values)
-COUNTRIES = frozenset(COUNTRY_CODES) | {""}
-CURRENCIES = frozenset(CURRENCY_CODES) | {""}
-AMOUNT_LIMIT = 10**14
-
-csv.field_size_limit(FIELD_LIMIT)
-
-
-def _fits_amount(value):
-    """A decimal that fits the amount columns: 16 digits, 2 of them after the point."""
-    return abs(value) < AMOUNT_LIMIT and value == value.quantize(Decimal("0.01"))
 
 
 def get_adapter(name):
@@ -88,157 +73,6 @@ def get_adapter(name):
             f"Unknown format {name!r}; use one of: {', '.join(FORMATS)}."
         ) from None
     return getattr(import_module(module), cls)()
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, header, emptiness)."""
-
-
-@dataclass
-class Problem:
-    line: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self):
-        value = self.value if len(self.value) <= 60 else self.value[:57] + "…"
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.reason}" + (f" (value: {value!r})" if self.value else "")
-
-
-@dataclass
-class Result:
-    format: str
-    dry_run: bool
-    skip_invalid: bool = False
-    rows: int = 0
-    header: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    rejects: list = field(default_factory=list)  # (row dict, reason)
-    skipped: Counter = field(default_factory=Counter)  # reason -> rows
-    skipped_lines: list = field(default_factory=list)  # (line, reason)
-    conflicts: list = field(default_factory=list)  # (line, gift, message)
-    counts: dict = field(default_factory=lambda: defaultdict(Counter))
-    row_outcomes: Counter = field(default_factory=Counter)
-    notes: list = field(default_factory=list)
-    batch: ImportBatch | None = None
-    written: bool = False
-
-    @property
-    def rejected_lines(self):
-        return sorted({p.line for p in self.problems})
-
-
-@dataclass
-class _Row:
-    line: int
-    raw: dict
-    entries: list
-    digest: str
-
-
-def file_sha256(binary):
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: binary.read(1 << 20), b""):
-        digest.update(chunk)
-    binary.seek(0)
-    return digest.hexdigest()
-
-
-@contextmanager
-def csv_reader(binary, adapter, result):
-    """A csv reader of a binary CSV file, past its header, which is checked against the
-    adapter's columns and kept in result.header. File-level problems (the header, the
-    encoding, the CSV itself) raise ImportFileError, also while the rows are read."""
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
-    try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise ImportFileError("The file is empty: it has no header row.") from None
-        header = [name.strip() for name in header]
-        columns = [c for c in header if c != REJECT_REASON]
-        missing = [c for c in adapter.columns if c not in columns]
-        unexpected = [c for c in columns if c not in adapter.columns]
-        if missing or unexpected or len(set(columns)) != len(columns):
-            parts = []
-            if missing:
-                parts.append("missing " + ", ".join(missing))
-            if unexpected:
-                parts.append("unexpected " + ", ".join(unexpected))
-            if len(set(columns)) != len(columns):
-                parts.append("a column named twice")
-            raise ImportFileError(
-                f"Line 1: the header does not match the {adapter.name} format ("
-                + "; ".join(parts)
-                + f"). Expected: {','.join(adapter.columns)}"
-            )
-        result.header = header
-        yield reader
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"The file is not UTF-8 (near line {reader.line_num + 1}, byte {exc.start}): "
-            "save it as UTF-8 and import it again."
-        ) from None
-    except csv.Error as exc:
-        raise ImportFileError(f"Line {reader.line_num}: the CSV cannot be read ({exc}).") from None
-    finally:
-        text.detach()  # leave the binary file open: it may be read again
-
-
-def shape_problem(cells, header):
-    """Why a row of cells cannot be read against the header, or None."""
-    if len(cells) != len(header):
-        return f"has {len(cells)} cells where the header has {len(header)}"
-    return None
-
-
-def _rows(binary, adapter, result):
-    """Yield (line, row dict, None) from a binary CSV file, or (line, None, problem) for a
-    row that does not fit the header; blank rows are passed over."""
-    with csv_reader(binary, adapter, result) as reader:
-        header = result.header
-        line = reader.line_num + 1
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                line = reader.line_num + 1
-                continue
-            problem = shape_problem(cells, header)
-            if problem:
-                yield line, None, problem
-            else:
-                yield line, dict(zip(header, cells, strict=True)), None
-            line = reader.line_num + 1
-
-
-def free_slug(name, taken):
-    """A slug for name that is not in taken (a set of slugs, updated)."""
-    slug = base = slugify(name)[:112].strip("-") or "leader"
-    n = 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
-
-
-def entry_digest(row, entry):
-    """The source hash of one entry: its row's, told apart for each entry of the row."""
-    if len(row.entries) == 1:
-        return row.digest
-    return hashlib.sha256(f"{row.digest}:{entry.import_key}".encode()).hexdigest()
-
-
-def strip_formula_quotes(raw):
-    """Take off the quote a spreadsheet-safe export put before a cell (interchange.py)."""
-    return {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
-
-
-def _row_digest(row):
-    """A hash of the row's cells: a changed row in the register changes it."""
-    cells = [v for k, v in row.items() if k != REJECT_REASON]
-    return hashlib.sha256("\x1f".join(cells).encode()).hexdigest()
 
 
 class Importer:
@@ -267,7 +101,7 @@ class Importer:
         return list(self.validated_rows(binary, progress))
 
     def validated_rows(self, binary, progress=None, *, check_ids=True, check_visits=True):
-        """Yield each valid row as a _Row; record every invalid or skipped one. With
+        """Yield each valid row as a Row; record every invalid or skipped one. With
         check_ids=False, repeated ids are left for the caller to find (set-based); with
         check_visits=False, so are rows naming a visit they cannot create."""
         adapter, result = self.adapter, self.result
@@ -276,7 +110,7 @@ class Importer:
             set(Visit.objects.values_list("slug", flat=True)) if check_visits else None
         )
         seen_rows, seen_keys, seen_ids = {}, {}, {}
-        for line, raw, shape in _rows(binary, adapter, result):
+        for line, raw, shape in read_rows(binary, adapter, result):
             result.rows += 1
             if progress:
                 progress(1)
@@ -301,7 +135,7 @@ class Importer:
                 yield row
 
     def validate_row(self, line, raw, seen_keys, seen_ids=None):
-        """The row as a _Row when it is valid; otherwise None, with the row recorded as
+        """The row as a Row when it is valid; otherwise None, with the row recorded as
         rejected or skipped. seen_ids (id -> first line), when given, rejects a repeated id."""
         try:
             entries = self.adapter.entries(
@@ -327,7 +161,7 @@ class Importer:
         if problems:
             self._reject(line, raw, problems)
             return None
-        return _Row(line, raw, entries, _row_digest(raw))
+        return Row(line, raw, entries, row_digest(raw))
 
     def _unique_key(self, entry, line, seen_keys, raw):
         """A register that reuses a row id for a different row (US 6736: Turkey, then
@@ -375,7 +209,7 @@ class Importer:
         if entry.quantity is not None and entry.quantity < 1:
             add("quantity", entry.quantity, "The quantity is at least 1.")
         for column, value in (("value", entry.value), ("value_usd", entry.value_usd)):
-            if value is not None and not _fits_amount(value):
+            if value is not None and not fits_amount(value):
                 add(column, value, "Amounts have at most 14 digits and 2 decimal places.")
         rules = gift_rule_errors(
             value=entry.value,
@@ -507,7 +341,7 @@ class Importer:
         gifts = Gift.objects.in_bulk(updates.values())
         lines = {line for line, _key in updates}
         binary.seek(0)
-        for line, raw, _shape in _rows(binary, self.adapter, self.result):
+        for line, raw, _shape in read_rows(binary, self.adapter, self.result):
             if line not in lines:
                 continue
             if getattr(self.adapter, "strip_formula_quote", False):
@@ -515,7 +349,7 @@ class Importer:
             entries = self.adapter.entries(
                 {k: v for k, v in raw.items() if k != REJECT_REASON}, line
             )
-            row = _Row(line, raw, entries, _row_digest(raw))
+            row = Row(line, raw, entries, row_digest(raw))
             for number, entry in enumerate(entries):
                 gift_id = updates.get((line, number))
                 if gift_id is not None:
@@ -823,9 +657,7 @@ def run_import(
     sha = file_sha256(binary)
     result = importer.result
     if connection.vendor == "postgresql":
-        from .bulk import run_bulk
-
-        run_bulk(importer, binary, file_name=file_name, file_sha256=sha, progress=progress)
+        _write_staged(importer, binary, file_name=file_name, file_sha256=sha, progress=progress)
     else:
         rows = importer.read(binary, progress=progress.read if progress else None)
         if result.problems and not skip_invalid:
@@ -841,3 +673,22 @@ def run_import(
             "Only a reviewer's import may publish: the records were imported as drafts."
         )
     return result
+
+
+def _write_staged(importer, binary, *, file_name, file_sha256, progress=None):
+    """An import on PostgreSQL: stage, check, write, all in one batch (bulk.py)."""
+    result = importer.result
+    stager = STAGERS.get(result.format, PostgresImport)
+
+    def work():
+        bulk = stager(importer)
+        bulk.stage(binary, progress=progress.read if progress else None)
+        bulk.check()
+        if result.problems and not importer.skip_invalid:
+            return
+        updates = bulk.write()
+        if updates and not (result.problems and not importer.skip_invalid):
+            importer.update_lines(binary, updates)
+
+    importer.in_batch(work, file_name=file_name, file_sha256=file_sha256)
+    fill_rejected_cells(importer, binary)

@@ -17,17 +17,10 @@ import re
 from ..models import Category, Disposition, PublicationStatus
 from ..text import fold
 from .bulk import STAGED_COLUMNS, STAGED_TYPES, STAGING, PostgresImport
-from .pipeline import (
-    COUNTRIES,
-    CURRENCIES,
-    REJECT_REASON,
-    RETRACTED_WITHOUT_REASON,
-    Problem,
-    csv_reader,
-    shape_problem,
-    strip_formula_quotes,
-)
+from .reading import REJECT_REASON, csv_reader, shape_problem, strip_formula_quotes
 from .registry import _sanctions, parse_date
+from .result import RETRACTED_WITHOUT_REASON, Problem
+from .rules import COUNTRIES, CURRENCIES
 
 # The staged columns a registry row fills; the others (entries, import keys and titles,
 # which the interchange format does not have) keep their defaults.
@@ -50,7 +43,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # COPY's text format writes backslashes, tabs and line breaks in a value as escapes.
 ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
-SEPARATOR = "\x1f"  # between the cells whose hash is a row's digest (pipeline._row_digest)
+SEPARATOR = "\x1f"  # between the cells whose hash is a row's digest (reading.row_digest)
 FLUSH_ROWS = 2000  # rows handed to COPY at a time
 REMEMBERED = 50_000  # parses remembered per column, before they are all forgotten
 

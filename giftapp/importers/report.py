@@ -1,6 +1,6 @@
 """The import report in words: the same lines for the command line and the admin."""
 
-from .pipeline import ENTITIES
+from .result import ENTITIES
 
 OUTCOMES = ("created", "updated", "unchanged", "conflict")
 

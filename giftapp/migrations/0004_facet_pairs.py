@@ -2,7 +2,87 @@
 
 from django.db import migrations, models
 
-from giftapp.facets import ROLLUP_SQL, TRIGGER_SQL
+# The rollup as released with this migration: each combination of `source` added to the
+# pairs once per (filter, facet) pair of its dimensions. Migration 0009 replaced it with
+# grouping sets; this text stays as it ran.
+ROLLUP_SQL = """
+INSERT INTO giftapp_giftfacetpair
+    (filter_dimension, filter_value, facet_dimension, facet_value, n)
+SELECT p.filter_dimension, p.filter_value, p.facet_dimension, p.facet_value, sum(c.n)
+FROM {source} AS c
+CROSS JOIN LATERAL (VALUES ('', '', 'giver_country', giver_country),
+('', '', 'recipient_country', recipient_country),
+('', '', 'category', category),
+('', '', 'year', year::text),
+('', '', 'is_flagged', is_flagged::text),
+('giver_country', giver_country, 'recipient_country', recipient_country),
+('giver_country', giver_country, 'category', category),
+('giver_country', giver_country, 'year', year::text),
+('giver_country', giver_country, 'is_flagged', is_flagged::text),
+('recipient_country', recipient_country, 'giver_country', giver_country),
+('recipient_country', recipient_country, 'category', category),
+('recipient_country', recipient_country, 'year', year::text),
+('recipient_country', recipient_country, 'is_flagged', is_flagged::text),
+('category', category, 'giver_country', giver_country),
+('category', category, 'recipient_country', recipient_country),
+('category', category, 'year', year::text),
+('category', category, 'is_flagged', is_flagged::text),
+('year', year::text, 'giver_country', giver_country),
+('year', year::text, 'recipient_country', recipient_country),
+('year', year::text, 'category', category),
+('year', year::text, 'is_flagged', is_flagged::text),
+('is_flagged', is_flagged::text, 'giver_country', giver_country),
+('is_flagged', is_flagged::text, 'recipient_country', recipient_country),
+('is_flagged', is_flagged::text, 'category', category),
+('is_flagged', is_flagged::text, 'year', year::text))
+    AS p(filter_dimension, filter_value, facet_dimension, facet_value)
+GROUP BY 1, 2, 3, 4
+HAVING sum(c.n) <> 0
+ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
+DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
+"""
+
+# Migration 0002's trigger function, now keeping both aggregates: the changed published
+# gifts are counted once per combination (the delta), added to giftapp_giftfacet, and
+# rolled up into giftapp_giftfacetpair, all in one statement per statement on the gifts.
+TRIGGER_SQL = f"""
+CREATE OR REPLACE FUNCTION giftapp_giftfacet_apply() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    changes text;
+BEGIN
+    -- A bulk write recounts both aggregates once at its end instead (facets.deferred).
+    IF current_setting('giftapp.defer_facets', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        changes := 'SELECT *, 1 AS sign FROM new_rows';
+    ELSIF TG_OP = 'DELETE' THEN
+        changes := 'SELECT *, -1 AS sign FROM old_rows';
+    ELSE
+        changes := 'SELECT *, 1 AS sign FROM new_rows UNION ALL SELECT *, -1 FROM old_rows';
+    END IF;
+    EXECUTE format($sql$
+        WITH delta AS (
+            SELECT giver_country, recipient_country, category,
+                   COALESCE(EXTRACT(YEAR FROM date)::int, 0)::smallint AS year,
+                   is_flagged, sum(sign) AS n
+            FROM (%s) AS changed WHERE publication_status = 'published'
+            GROUP BY 1, 2, 3, 4, 5
+            HAVING sum(sign) <> 0
+        ), cube AS (
+            INSERT INTO giftapp_giftfacet
+                (giver_country, recipient_country, category, year, is_flagged, n)
+            SELECT * FROM delta
+            ON CONFLICT (giver_country, recipient_country, category, year, is_flagged)
+            DO UPDATE SET n = giftapp_giftfacet.n + EXCLUDED.n
+        )
+        {ROLLUP_SQL.format(source="delta")}
+    $sql$, changes);
+    RETURN NULL;
+END;
+$$;
+"""
 
 # Equivalent to migration 0002's trigger function: the combinations only.
 PREVIOUS_TRIGGER_SQL = """

@@ -1,0 +1,119 @@
+"""Reading a register file: its header checked against the format, its rows as dicts with
+their line numbers, and the hashes that tell a changed file or row from an unchanged one.
+Nothing here knows the database."""
+
+import csv
+import hashlib
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+REJECT_REASON = "reject_reason"  # the extra column of a rejects file, ignored on re-import
+FIELD_LIMIT = 16 * 1024 * 1024  # a cell may be large (a long description), not unbounded
+
+csv.field_size_limit(FIELD_LIMIT)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, header, emptiness)."""
+
+
+@dataclass
+class Row:
+    line: int
+    raw: dict
+    entries: list
+    digest: str
+
+
+def file_sha256(binary):
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: binary.read(1 << 20), b""):
+        digest.update(chunk)
+    binary.seek(0)
+    return digest.hexdigest()
+
+
+@contextmanager
+def csv_reader(binary, adapter, result):
+    """A csv reader of a binary CSV file, past its header, which is checked against the
+    adapter's columns and kept in result.header. File-level problems (the header, the
+    encoding, the CSV itself) raise ImportFileError, also while the rows are read."""
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise ImportFileError("The file is empty: it has no header row.") from None
+        header = [name.strip() for name in header]
+        columns = [c for c in header if c != REJECT_REASON]
+        missing = [c for c in adapter.columns if c not in columns]
+        unexpected = [c for c in columns if c not in adapter.columns]
+        if missing or unexpected or len(set(columns)) != len(columns):
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(missing))
+            if unexpected:
+                parts.append("unexpected " + ", ".join(unexpected))
+            if len(set(columns)) != len(columns):
+                parts.append("a column named twice")
+            raise ImportFileError(
+                f"Line 1: the header does not match the {adapter.name} format ("
+                + "; ".join(parts)
+                + f"). Expected: {','.join(adapter.columns)}"
+            )
+        result.header = header
+        yield reader
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"The file is not UTF-8 (near line {reader.line_num + 1}, byte {exc.start}): "
+            "save it as UTF-8 and import it again."
+        ) from None
+    except csv.Error as exc:
+        raise ImportFileError(f"Line {reader.line_num}: the CSV cannot be read ({exc}).") from None
+    finally:
+        text.detach()  # leave the binary file open: it may be read again
+
+
+def shape_problem(cells, header):
+    """Why a row of cells cannot be read against the header, or None."""
+    if len(cells) != len(header):
+        return f"has {len(cells)} cells where the header has {len(header)}"
+    return None
+
+
+def read_rows(binary, adapter, result):
+    """Yield (line, row dict, None) from a binary CSV file, or (line, None, problem) for a
+    row that does not fit the header; blank rows are passed over."""
+    with csv_reader(binary, adapter, result) as reader:
+        header = result.header
+        line = reader.line_num + 1
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                line = reader.line_num + 1
+                continue
+            problem = shape_problem(cells, header)
+            if problem:
+                yield line, None, problem
+            else:
+                yield line, dict(zip(header, cells, strict=True)), None
+            line = reader.line_num + 1
+
+
+def entry_digest(row, entry):
+    """The source hash of one entry: its row's, told apart for each entry of the row."""
+    if len(row.entries) == 1:
+        return row.digest
+    return hashlib.sha256(f"{row.digest}:{entry.import_key}".encode()).hexdigest()
+
+
+def strip_formula_quotes(raw):
+    """Take off the quote a spreadsheet-safe export put before a cell (interchange.py)."""
+    return {k: v[1:] if v.startswith("'") else v for k, v in raw.items()}
+
+
+def row_digest(row):
+    """A hash of the row's cells: a changed row in the register changes it."""
+    cells = [v for k, v in row.items() if k != REJECT_REASON]
+    return hashlib.sha256("\x1f".join(cells).encode()).hexdigest()

@@ -1,0 +1,30 @@
+"""The registry's rules for an imported value, checked in Python before anything is
+written, whichever database the import then writes to."""
+
+from decimal import Decimal
+
+from django.utils.text import slugify
+
+from ..codes import COUNTRY_CODES, CURRENCY_CODES
+from ..models import Category, Disposition
+
+CATEGORIES = frozenset(Category.values)
+DISPOSITIONS = frozenset(Disposition.values)
+COUNTRIES = frozenset(COUNTRY_CODES) | {""}
+CURRENCIES = frozenset(CURRENCY_CODES) | {""}
+AMOUNT_LIMIT = 10**14
+
+
+def fits_amount(value):
+    """A decimal that fits the amount columns: 16 digits, 2 of them after the point."""
+    return abs(value) < AMOUNT_LIMIT and value == value.quantize(Decimal("0.01"))
+
+
+def free_slug(name, taken):
+    """A slug for name that is not in taken (a set of slugs, updated)."""
+    slug = base = slugify(name)[:112].strip("-") or "leader"
+    n = 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
