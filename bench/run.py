@@ -26,7 +26,7 @@ What it measures, in this process (django.test.Client, DEBUG off), for each case
   its start-up.
 
 --generate creates the database if needed, migrates it, and fills it with
-`generate_registry --gifts N` when it holds no gift. Without it the database must already
+`bench/generate.py --gifts N` when it holds no gift. Without it the database must already
 hold a registry. The exit status is 0 unless the benchmark itself failed: the table says
 which targets are met.
 """
@@ -621,6 +621,7 @@ def main(argv=None):
     from django.db import connection
     from django.test.utils import override_settings
 
+    from bench.generate_registry import Command as GenerateRegistry
     from giftapp.models import Gift
 
     # Static files unhashed, as in the tests: the manifest exists only after collectstatic,
@@ -634,7 +635,7 @@ def main(argv=None):
         if not Gift.objects.exists():
             say(f"Generating {args.gifts:,} gifts…")
             started = time.perf_counter()
-            call_command("generate_registry", gifts=args.gifts, seed=args.seed)
+            call_command(GenerateRegistry(), gifts=args.gifts, seed=args.seed)
             generated = generate_row(args.gifts, time.perf_counter() - started)
     total, public = Gift.objects.count(), Gift.objects.public().count()
     say(

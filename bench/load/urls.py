@@ -47,7 +47,7 @@ def main(count):
     words = ["vase", "book", "watch", "carpet", "painting", "sword", "wine", "medal", "tea"]
     categories = [c.value for c in Category]
     if not (gift_ids and visit_slugs and leaders and countries):
-        sys.exit("The registry is empty: fill it first (manage.py generate_registry).")
+        sys.exit("The registry is empty: fill it first (bench/generate.py).")
 
     def year_range():
         start = rng.randint(1975, 2024)

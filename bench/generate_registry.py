@@ -1,4 +1,9 @@
-"""manage.py generate_registry: a synthetic registry of N gifts, for benchmarks.
+"""A synthetic registry of N gifts, for benchmarks and the load test:
+
+    uv run python bench/generate.py --gifts N [--seed S] [--batch B] [--append]
+
+It fills the database at DATABASE_URL (or the local SQLite file). It ships with the
+benchmarks, not with the app.
 
 Realistic in shape, not in content: a few countries give and receive most gifts; leaders
 serve terms and carry names in several scripts; most gifts belong to visits and go both
@@ -26,7 +31,6 @@ import threading
 import time
 from itertools import accumulate
 
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -35,6 +39,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from giftapp import facets
+from giftapp.cache import bump_public_version
 from giftapp.codes import COUNTRY_CODES
 from giftapp.codes import country_name as _country_name
 from giftapp.importers.bulk import set_aside
@@ -86,7 +91,7 @@ NOT_STATES = set(
         "GF RE YT PM BL MF NC PF WF AW CW SX BQ FO GL HK MO IM JE GG NU CK"
     )
 )
-# Historical states (DESIGN.md) and states that did not yet exist: code -> (from, to) years,
+# Historical states (docs/design.md) and states that did not yet exist: code -> (from, to) years,
 # and which codes they stand in for before that.
 EXISTED = {
     "SU": (FIRST_YEAR, 1991),
@@ -1470,8 +1475,8 @@ class Command(BaseCommand):
                         cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
                 else:
                     cursor.execute("VACUUM (ANALYZE)")
-        # The rows bypassed the models' signals: drop whatever the cache holds about pages.
-        cache.clear()
+        # The rows bypassed the models' signals: pages cached before them are stale.
+        bump_public_version()
         counts = {key: t.count for key, t in generator.tables.items()}
         finished = time.monotonic()
         elapsed = finished - started
