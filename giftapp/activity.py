@@ -10,10 +10,10 @@ and both give the same answers.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
+from .backends import backend
 from .models import (
     CountryVisits,
     Gift,
@@ -29,7 +29,8 @@ PUBLISHED = PublicationStatus.PUBLISHED
 
 
 def available():
-    return connection.vendor == "postgresql"
+    """Whether the database keeps the activity counts (backends.py)."""
+    return backend().keeps_aggregates
 
 
 # Gifts ---------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from .backends import backend
+
 VERSION_KEY = "public-data-version"
 CACHEABLE_STATUSES = {200, 404, 410}
 
@@ -29,7 +31,7 @@ VERSION_SEQUENCE = "giftapp_public_version"
 
 
 def _version_in_database():
-    return not settings.REDIS_URL and connection.vendor == "postgresql"
+    return not settings.REDIS_URL and backend().has_sequences
 
 
 def public_version():

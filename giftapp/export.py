@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 
 from . import interchange
+from .backends import backend
 from .models import DatePrecision, PublicationStatus
 
 # Rows handed on together: about a megabyte of CSV.
@@ -36,7 +37,7 @@ def csv_chunks(queryset, *, public=True, rows_per_chunk=ROWS_PER_CHUNK):
     """
     header = "".join(interchange.csv_lines((), public=public))  # the header alone
     yield 0, header.encode()
-    if connections[queryset.db].vendor == "postgresql":
+    if backend(queryset.db).copies_rows:
         yield from _copy_rows(queryset, public, rows_per_chunk)
         return
     lines = interchange.csv_lines(

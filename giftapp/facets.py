@@ -18,6 +18,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Val
 from django.db.models.functions import ExtractYear, LPad, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
+from .backends import backend
 from .models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
 
 # Filters the aggregate cannot answer.
@@ -108,7 +109,8 @@ GROUP BY 1, 2, 3, 4, 5;
 
 
 def available():
-    return connection.vendor == "postgresql"
+    """Whether the database keeps the aggregates (backends.py)."""
+    return backend().keeps_aggregates
 
 
 def rebuild():

@@ -643,6 +643,23 @@ class Gift(TimeStamped, Publishable):
 
     objects = GiftQuerySet.as_manager()
 
+    # The gift's own fields that a register entry gives as they are (importers/base.Entry
+    # has each); the others are resolved (leaders, visit), derived or set by the registry.
+    ENTRY_FIELDS = (
+        "item",
+        "description",
+        "category",
+        "quantity",
+        "date",
+        "date_precision",
+        "value",
+        "currency",
+        "value_usd",
+        "value_note",
+        "disposition",
+        "notes",
+    )
+
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "id"]
         permissions = [

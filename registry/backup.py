@@ -24,6 +24,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from giftapp.backends import backend
+
 # Not carried by the portable dump: what migrate creates afresh (content types and
 # permissions, which the dump names by natural keys), login sessions and login-failure
 # counters (short-lived), and tables derived from the records (rebuilt as the records
@@ -66,9 +68,9 @@ def dump_portable(path):
     # SET TRANSACTION must open the transaction: not possible inside another one.
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
+        if outermost:
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                backend().read_only_snapshot(cursor)
         call_command(
             "dumpdata",
             format=EXACT_JSON,

@@ -131,3 +131,20 @@ class FrozenMigrationTests(SimpleTestCase):
             list(application_references(tree)),
             ["from giftapp.facets import …", "giftapp.models.fold"],
         )
+
+
+class DefinedOnceTests(SimpleTestCase):
+    def test_an_import_entry_carries_every_field_a_register_gives(self):
+        from dataclasses import fields
+
+        from giftapp.importers.base import Entry
+        from giftapp.models import Gift
+
+        self.assertLessEqual(set(Gift.ENTRY_FIELDS), {f.name for f in fields(Entry)})
+
+    def test_import_limits_are_the_columns_limits(self):
+        from giftapp.importers import rules
+        from giftapp.models import Gift, Leader
+
+        self.assertEqual(rules.ITEM_LENGTH, Gift._meta.get_field("item").max_length)
+        self.assertEqual(rules.NAME_LENGTH, Leader._meta.get_field("name").max_length)

@@ -48,23 +48,9 @@ from .result import (
     conflict_message,
     duplicate_id_message,
 )
-from .rules import free_slug
+from .rules import PUBLISHER_LENGTH, SOURCE_TITLE_LENGTH, free_slug
 
 STAGING = "import_staging"
-STAGING_TABLE = f"""
-CREATE TEMP TABLE {STAGING} (
-    line integer NOT NULL, entry integer NOT NULL DEFAULT 0, id bigint,
-    import_key text NOT NULL DEFAULT '', giver_title text NOT NULL DEFAULT '',
-    recipient_title text NOT NULL DEFAULT '', item text, description text, category text,
-    quantity integer, giver_id bigint, recipient_id bigint, giver_country text,
-    recipient_country text, giver_as_reported text, recipient_as_reported text,
-    visit_slug text, date date, date_precision text, value numeric, currency text,
-    value_usd numeric, value_note text, disposition text, notes text,
-    publication_status text, retraction_reason text, source_hash text, search_text text,
-    source_ids bigint[], flags text[],
-    existing_id bigint, existing_hash text, existing_status text, new_id bigint
-) ON COMMIT DROP
-"""
 # The staged columns COPY fills, each with its type, so that COPY never has to guess
 # from the Python values.
 STAGED = (
@@ -99,6 +85,29 @@ STAGED = (
     ("search_text", "text"),
     ("source_ids", "int8[]"),
     ("flags", "text[]"),
+)
+# What the matching fills in later, for each staged row.
+MATCHED = (
+    ("existing_id", "int8"),
+    ("existing_hash", "text"),
+    ("existing_status", "text"),
+    ("new_id", "int8"),
+)
+# The registry's reader leaves out the columns its format has no cells for.
+STAGED_DEFAULTS = {
+    "line": "NOT NULL",
+    "entry": "NOT NULL DEFAULT 0",
+    "import_key": "NOT NULL DEFAULT ''",
+    "giver_title": "NOT NULL DEFAULT ''",
+    "recipient_title": "NOT NULL DEFAULT ''",
+}
+STAGING_TABLE = (
+    f"CREATE TEMP TABLE {STAGING} ("
+    + ", ".join(
+        f"{column} {type_} {STAGED_DEFAULTS.get(column, '')}".strip()
+        for column, type_ in (*STAGED, *MATCHED)
+    )
+    + ") ON COMMIT DROP"
 )
 STAGED_COLUMNS = tuple(column for column, _type in STAGED)
 STAGED_TYPES = tuple(type_ for _column, type_ in STAGED)
@@ -223,7 +232,9 @@ class References:
         """The source with this URL; a new one takes the title and publisher given."""
         ref = self.sources.get(url)
         if ref is None:
-            self.new_sources.append((url, title[:500], publisher[:200], published_on))
+            self.new_sources.append(
+                (url, title[:SOURCE_TITLE_LENGTH], publisher[:PUBLISHER_LENGTH], published_on)
+            )
             ref = self.sources[url] = -len(self.new_sources)
         return ref
 

@@ -20,7 +20,7 @@ from .bulk import STAGED_COLUMNS, STAGED_TYPES, STAGING, PostgresImport
 from .reading import REJECT_REASON, csv_reader, shape_problem, strip_formula_quotes
 from .registry import _sanctions, parse_date
 from .result import RETRACTED_WITHOUT_REASON, Problem
-from .rules import COUNTRIES, CURRENCIES
+from .rules import COUNTRIES, CURRENCIES, ITEM_LENGTH, NAME_LENGTH, VALUE_NOTE_LENGTH
 
 # The staged columns a registry row fills; the others (entries, import keys and titles,
 # which the interchange format does not have) keep their defaults.
@@ -194,7 +194,12 @@ def plain_rows(bulk, header):
         ):
             return None
         giver, recipient, item = cells[i_giver], cells[i_recipient], cells[i_item]
-        if len(giver) > 200 or len(recipient) > 200 or len(item) > 300 or not item.strip():
+        if (
+            len(giver) > NAME_LENGTH
+            or len(recipient) > NAME_LENGTH
+            or len(item) > ITEM_LENGTH
+            or not item.strip()
+        ):
             return None
         category = cells[i_category] or other
         disposition = cells[i_disposition] or unknown
@@ -209,7 +214,7 @@ def plain_rows(bulk, header):
             or (value_usd and not amount(value_usd))
             or currency not in CURRENCIES
             or bool(value) != bool(currency)
-            or len(cells[i_value_note]) > 300
+            or len(cells[i_value_note]) > VALUE_NOTE_LENGTH
         ):
             return None
         flags = "{}"

@@ -6,13 +6,28 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from ..codes import COUNTRY_CODES, CURRENCY_CODES
-from ..models import Category, Disposition
+from ..models import Category, Disposition, Gift, ImportBatch, Leader, Source
 
 CATEGORIES = frozenset(Category.values)
 DISPOSITIONS = frozenset(Disposition.values)
 COUNTRIES = frozenset(COUNTRY_CODES) | {""}
 CURRENCIES = frozenset(CURRENCY_CODES) | {""}
 AMOUNT_LIMIT = 10**14
+
+
+def _length(model, name):
+    return model._meta.get_field(name).max_length
+
+
+# The longest text each column holds, from the models: a longer one is rejected (or, for a
+# register's free text that the format allows to be cut, clipped).
+ITEM_LENGTH = _length(Gift, "item")
+VALUE_NOTE_LENGTH = _length(Gift, "value_note")
+TITLE_LENGTH = _length(Gift, "giver_title")
+NAME_LENGTH = _length(Leader, "name")
+SOURCE_TITLE_LENGTH = _length(Source, "title")
+PUBLISHER_LENGTH = _length(Source, "publisher")
+FILE_NAME_LENGTH = _length(ImportBatch, "file_name")
 
 
 def fits_amount(value):

@@ -30,6 +30,7 @@ from html.entities import name2codepoint
 from .base import Adapter, Entry, Party, RowError, Skip, SourceSpec
 from .categories import infer_category
 from .countries import UnknownCountry, country_code
+from .rules import NAME_LENGTH, TITLE_LENGTH, VALUE_NOTE_LENGTH
 
 REGISTER_TITLE = "Gifts to Federal Employees from Foreign Government Sources"
 PUBLISHER = "U.S. Department of State / Federal Register"
@@ -38,8 +39,7 @@ SEARCH_URL = (
     "?conditions%5Bpublication_date%5D%5Byear%5D={year}"
     "&conditions%5Bterm%5D=%22Gifts+to+Federal+Employees+from+Foreign+Government+Sources%22"
 )
-ITEM_LENGTH = 120
-TITLE_LENGTH = 300
+ITEM_LENGTH = 120  # a short name, cut from the notice's description (not the column's limit)
 EARLIEST_YEAR = 1950  # a received date before this is a misprint
 
 # --- Cleaning the printed notice's text --------------------------------------------------
@@ -575,13 +575,15 @@ def parse_person(text):
     if _is_country(title):  # "Chairman H. Karzai, Afghanistan": a place, not an office
         title = " ".join(title_words[:1])
     if _looks_like_name(first) and " and " not in first:
-        return _clip(first, 200), _clip(title, TITLE_LENGTH)
+        return _clip(first, NAME_LENGTH), _clip(title, TITLE_LENGTH)
     # "Amir, Shaikh Isa Bin Salman Al-Khalifa, Bahrain": the office, then the name.
     if len(parts) >= 2 and parts[0].lower() in _OFFICE_WORDS:
         second = _ROYAL.sub("", _HONORIFIC.sub("", parts[1]), count=1)
         if _looks_like_name(second):
             rest_title = [p for p in parts[2:] if not _is_country(p)]
-            return _clip(second, 200), _clip(", ".join([parts[0], *rest_title]), TITLE_LENGTH)
+            return _clip(second, NAME_LENGTH), _clip(
+                ", ".join([parts[0], *rest_title]), TITLE_LENGTH
+            )
     # "Rice, Condoleezza, Assistant to the President": surname, given names, office.
     if (
         len(parts) >= 3
@@ -590,7 +592,9 @@ def parse_person(text):
         and _looks_like_name(parts[1], words_needed=1)
         and len(parts[1].split()) <= 2
     ):
-        return _clip(f"{parts[1]} {parts[0]}", 200), _clip(", ".join(parts[2:]), TITLE_LENGTH)
+        return _clip(f"{parts[1]} {parts[0]}", NAME_LENGTH), _clip(
+            ", ".join(parts[2:]), TITLE_LENGTH
+        )
     words = {w.strip(".,'()").lower() for w in re.split(r"[\s,]+", rest)}
     return "", _clip(text, TITLE_LENGTH) if words & _OFFICE_WORDS else ""
 
@@ -930,7 +934,7 @@ class UsFederalRegisterAdapter(Adapter):
             value=value,
             currency="USD" if value is not None else "",
             value_usd=value,
-            value_note=_clip(value_note, 300),
+            value_note=_clip(value_note, VALUE_NOTE_LENGTH),
             disposition=disposition,
             notes=" ".join(notes),
             sources=[source],

@@ -1,0 +1,73 @@
+"""The database the registry runs on, chosen once per connection: PostgreSQL in production,
+SQLite for the zero-setup demo and the second run of the tests.
+
+Code that must work differently on the two asks `backend()` what the database can do, and
+never looks at the connection's vendor itself. What PostgreSQL adds:
+- aggregates kept by statement triggers (migrations 0002 to 0009): facet counts and
+  activity counts read from them instead of counting the gifts;
+- COPY, for imports (importers/bulk.py) and CSV exports (export.py);
+- sequences, for the public data version (cache.py) and for ids an import sets itself;
+- snapshots, for a consistent backup while editors work.
+"""
+
+from django.core.management.color import no_style
+from django.db import connections
+
+
+class SQLite:
+    name = "sqlite"
+    keeps_aggregates = False  # counts come from the gifts themselves
+    copies_rows = False  # imports write through the ORM, exports through the csv module
+    has_sequences = False
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def analyze(self, models):
+        """Gather the planner's statistics on the tables of these models (after a bulk
+        write, so that the next query is planned on what the tables now hold)."""
+        with self.connection.cursor() as cursor:
+            for table in tables_of(models):
+                cursor.execute(f"ANALYZE {self.connection.ops.quote_name(table)}")
+
+    def reset_sequences(self, models):
+        """Move the id sequences past the largest ids (after rows were written with ids of
+        their own)."""
+        with self.connection.cursor() as cursor:
+            for sql in self.connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+    def read_only_snapshot(self, cursor):
+        """Make the transaction just opened read one consistent snapshot; SQLite's
+        transactions already do."""
+
+
+class PostgreSQL(SQLite):
+    name = "postgresql"
+    keeps_aggregates = True
+    copies_rows = True
+    has_sequences = True
+
+    def read_only_snapshot(self, cursor):
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+
+BACKENDS = {"postgresql": PostgreSQL, "sqlite": SQLite}
+
+
+def backend(using="default"):
+    connection = connections[using]
+    return BACKENDS[connection.vendor](connection)
+
+
+def tables_of(models):
+    """The tables of the models, with their many-to-many tables."""
+    tables = []
+    for model in models:
+        tables.append(model._meta.db_table)
+        tables += [
+            field.remote_field.through._meta.db_table
+            for field in model._meta.local_many_to_many
+            if field.remote_field.through._meta.auto_created
+        ]
+    return tables
