@@ -1,0 +1,86 @@
+"""The registry's records, one module per aggregate (docs/architecture.md):
+
+- base: timestamps, the publication workflow, code checks shared by every record;
+- imports: import batches and uploads awaiting confirmation;
+- sources, leaders, visits, gifts, sanctions: the records the public reads;
+- aggregates: counts kept by PostgreSQL triggers.
+
+Everything is importable from `giftapp.models`, as Django and the migrations expect.
+"""
+
+from .aggregates import (
+    CountryVisits,
+    FlagFacet,
+    GiftFacet,
+    GiftFacetPair,
+    LeaderActivity,
+    VisitCountry,
+)
+from .base import (
+    COUNTRIES_PROBLEM,
+    HISTORY_UNINDEXED,
+    NO_SOURCE_PROBLEM,
+    OneOf,
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    TimeStamped,
+    unique_slug,
+)
+from .gifts import (
+    Category,
+    DatePrecision,
+    Disposition,
+    Gift,
+    GiftQuerySet,
+    date_precision_error,
+    gift_rule_errors,
+    gift_search_text,
+    overlapping,
+    period_end,
+)
+from .imports import ImportBatch, PendingImport
+from .leaders import Leader, LeaderRedirect
+from .sanctions import FlagStatus, SanctionsFlag, SanctionsFlagQuerySet, SanctionsRegime
+from .sources import Source
+from .visits import Visit, VisitKind, VisitQuerySet
+
+__all__ = [
+    "COUNTRIES_PROBLEM",
+    "HISTORY_UNINDEXED",
+    "NO_SOURCE_PROBLEM",
+    "Category",
+    "CountryVisits",
+    "DatePrecision",
+    "Disposition",
+    "FlagFacet",
+    "FlagStatus",
+    "Gift",
+    "GiftFacet",
+    "GiftFacetPair",
+    "GiftQuerySet",
+    "ImportBatch",
+    "Leader",
+    "LeaderActivity",
+    "LeaderRedirect",
+    "OneOf",
+    "PendingImport",
+    "PublicationStatus",
+    "Publishable",
+    "PublishableQuerySet",
+    "SanctionsFlag",
+    "SanctionsFlagQuerySet",
+    "SanctionsRegime",
+    "Source",
+    "TimeStamped",
+    "Visit",
+    "VisitCountry",
+    "VisitKind",
+    "VisitQuerySet",
+    "date_precision_error",
+    "gift_rule_errors",
+    "gift_search_text",
+    "overlapping",
+    "period_end",
+    "unique_slug",
+]
