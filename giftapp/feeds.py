@@ -7,8 +7,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from .models import Gift, SanctionsFlag
+from .sentences import gift_sentence
 from .templatetags.registry import fuzzy_date
-from .views.pages import gift_sentence
 
 FEED_ITEMS = 50
 NEWEST_PUBLISHED = (F("published_at").desc(nulls_last=True), "-pk")

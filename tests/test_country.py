@@ -6,7 +6,7 @@ from django.test import SimpleTestCase, TestCase
 
 from giftapp.charts import nice_ceiling, years_chart
 from giftapp.models import DatePrecision, Gift, PublicationStatus
-from giftapp.views.pages import COUNTRY_GIFTS_SHOWN
+from giftapp.queries.countries import COUNTRY_GIFTS_SHOWN
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_visit
 from .pages_support import (

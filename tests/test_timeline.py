@@ -6,7 +6,7 @@ import re
 from django.test import TestCase
 
 from giftapp.models import PublicationStatus
-from giftapp.views.pages import TIMELINE_PER_PAGE
+from giftapp.queries.timeline import TIMELINE_PER_PAGE
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_visit
 from .pages_support import (

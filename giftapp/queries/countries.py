@@ -1,0 +1,74 @@
+"""The countries index, the home page's counts and a country's page."""
+
+from django.http import Http404
+
+from .. import activity
+from ..charts import years_chart
+from ..codes import COUNTRY_CODES, country_name
+from ..models import Gift
+from ..sentences import COUNTRY_NOTES
+from .gifts import latest_involving_country
+
+COUNTRY_PARTNERS_SHOWN = 10
+COUNTRY_GIFTS_SHOWN = 10
+
+
+def country_activity():
+    """Public activity per country code, in two queries: gifts given and received (and
+    how many are flagged), and visits hosted by each country a published visit involves.
+    Returns (rows by country name, totals)."""
+    given, received, flagged = activity.gift_totals()
+    hosted = activity.country_visits()
+    codes = (set(given) | set(received) | set(hosted)) - {""}
+    rows = [
+        {
+            "code": code,
+            "name": country_name(code),
+            "given": given.get(code, 0),
+            "received": received.get(code, 0),
+            "hosted": hosted.get(code, 0),
+        }
+        for code in codes
+    ]
+    rows.sort(key=lambda row: row["name"])
+    totals = {"gifts": sum(given.values()), "visits": sum(hosted.values()), "flagged": flagged}
+    return rows, totals
+
+
+def partners(side):
+    """The partner countries most gifts went to or came from: [(code, n, name)]."""
+    ranked = sorted(side.partners.items(), key=lambda item: (-item[1], item[0]))
+    return [(code, n, country_name(code)) for code, n in ranked[:COUNTRY_PARTNERS_SHOWN]]
+
+
+def country_page(code):
+    """What a country's page shows (code in capitals); 404 for an unknown code or a
+    country no public record involves."""
+    if code not in COUNTRY_CODES:
+        raise Http404("No country has this code.")
+    given, received = activity.country_gifts(code)
+    visits = activity.visit_count(code)
+    if not (given.total or received.total or visits):
+        raise Http404("No public record involves this country.")
+    gifts = Gift.objects.public()
+    flagged_count = given.flagged + received.flagged
+    return {
+        "code": code,
+        "name": country_name(code),
+        "note": COUNTRY_NOTES.get(code, ""),
+        "given": given.total,
+        "received": received.total,
+        "visits": visits,
+        "flagged_count": flagged_count,
+        "chart": years_chart(given.years, received.years),
+        "undated": given.undated + received.undated,
+        "partners_given": partners(given),
+        "partners_received": partners(received),
+        "flagged_gifts": (
+            gifts.involving_country(code).flagged().for_listing()[:COUNTRY_GIFTS_SHOWN]
+            if flagged_count
+            else []
+        ),
+        "latest_gifts": latest_involving_country(gifts, code, COUNTRY_GIFTS_SHOWN),
+        "shown": COUNTRY_GIFTS_SHOWN,
+    }
