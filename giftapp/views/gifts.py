@@ -1,370 +1,41 @@
 """The public gift list, /gifts/, and its exports: ?format=csv and ?format=json."""
 
-import datetime
-import re
-import unicodedata
-from itertools import islice
-from urllib.parse import urlencode
+from django.http import HttpResponseRedirect, QueryDict
+from django.views.generic import View
+from django.views.generic.base import TemplateResponseMixin
 
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
-from django_filters.views import FilterView
-
-from .. import export, interchange
-from ..filters import DEFAULT_SORT, SORTS, GiftFilter, year_range, year_span
+from ..filters import GiftFilter
 from ..models import Gift
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
-EXPORT_CHUNK_SIZE = 2000
-FACET_VALUES_SHOWN = 8
-# Which way a column sorts on its first click.
-SORT_COLUMNS = {"date": "-date", "item": "item", "value": "-value"}
+from ..queries.gift_list import ListPage, url_with_query
+from .exports import export_response
 
 
-class GiftListView(FilterView):
+class GiftListView(TemplateResponseMixin, View):
     """Filterable, sortable, paginated list of public gifts with facet counts; with
     ?format=csv or ?format=json, the whole filtered set streamed as a file."""
 
-    filterset_class = GiftFilter
     template_name = "giftapp/gift_list.html"
     paginate_by = 50
     # Deep pages are not free (OFFSET); past this one the list asks for narrower filters.
     max_pages = 200
 
-    def get_queryset(self):
-        return Gift.objects.public()
-
-    def get_template_names(self):
-        return [self.template_name]
-
-    def get_filterset_kwargs(self, filterset_class):
-        # Always bound, so an empty query is a valid form with every filter blank.
-        return {"data": self.request.GET, "request": self.request, "queryset": self.get_queryset()}
-
     def get(self, request, *args, **kwargs):
+        # Always bound, so an empty query is a valid form with every filter blank.
+        filterset = GiftFilter(request.GET, queryset=Gift.objects.public(), request=request)
         export_format = request.GET.get("format", "")
         if export_format not in ("", "html"):
-            return self.export(export_format)
+            return export_response(request, filterset, export_format)
         if any(not value.strip() for _, values in request.GET.lists() for value in values):
             # The filter form sends every field; keep shared URLs to the filters in use.
             query = QueryDict(mutable=True)
             for name, values in request.GET.lists():
                 query.setlist(name, [v for v in values if v.strip()])
             return HttpResponseRedirect(url_with_query(request.path, query))
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        return self.render_to_response(self.get_context_data())
-
-    def get_context_data(self, **kwargs):
-        filterset = self.filterset
-        form = filterset.form
-        context = {
-            "view": self,
-            "filter": filterset,
-            "form": form,
-            "category_options": [{"widget": w, "count": None} for w in form["category"]],
-            "more_filters_open": any(
-                form[name].value() or form[name].errors
-                for name in ("giver", "recipient", "visit", "currency", "flag_status")
-            ),
-            "page_title": "Gifts",
-        }
-        if not filterset.is_valid():
-            context["errors"] = [
-                (form[name], error) for name, errors in form.errors.items() for error in errors
-            ]
-            return context
-
-        links = Links(self.request.path, filterset)
-        number, _notice = self.page_number()
-        if number <= self.max_pages:
-            filterset.page_window = ((number - 1) * self.paginate_by, self.paginate_by)
-        counts = filterset.counts()
-        total = counts["total"]
-        active = filterset.active_filters()
-        context.update(
-            total=total,
-            summary=filterset.describe(total, counts["flagged"]),
-            chips=[{"label": a.label, "url": links.url(remove=a.remove)} for a in active],
-            clear_url=links.url(remove=[(a_name, None) for a_name in links.filter_names]),
-            csv_url=links.url(set={"format": "csv"}),
-            json_url=links.url(set={"format": "json"}),
-            sort_links=sort_links(links, filterset.form.cleaned_data.get("sort") or DEFAULT_SORT),
-            facets=facet_links(links, filterset),
+        page = ListPage(
+            filterset,
+            request.path,
+            request.GET,
+            page_size=self.paginate_by,
             max_pages=self.max_pages,
         )
-        if active:
-            context["page_title"] = "Gifts — " + "; ".join(a.label for a in active)
-        category_facet = next(f for f in context["facets"] if f["name"] == "category")
-        category_counts = {item["value"]: item["count"] for item in category_facet["items"]}
-        for option in context["category_options"]:
-            option["count"] = category_counts.get(option["widget"].data["value"], 0)
-        context.update(self.paginate(filterset.qs, total))
-        if total == 0 and active:
-            # Say which filter to loosen, and what each would give.
-            context["loosen"] = [
-                {
-                    "label": a.label,
-                    "url": links.url(remove=a.remove),
-                    "count": filterset.without(**a.without).count(),
-                }
-                for a in active
-            ]
-        return context
-
-    def page_number(self):
-        """The page asked for, and a notice when ?page= is not a page number."""
-        raw = self.request.GET.get("page", "1")
-        if not re.fullmatch(r"[0-9]{1,12}", raw) or int(raw) < 1:
-            return 1, f"“{raw[:40]}” is not a page number: showing the first page."
-        return int(raw), ""
-
-    def paginate(self, queryset, total):
-        paginator = Paginator(queryset, self.paginate_by)
-        paginator.count = total  # known from the summary query: no second COUNT
-        context = {"paginator": paginator, "gifts": [], "page_obj": None}
-        number, notice = self.page_number()
-        if notice:
-            context["page_notice"] = notice
-        last_page = min(paginator.num_pages, self.max_pages)
-        context["last_page"] = last_page
-        context["truncated"] = paginator.num_pages > self.max_pages
-        if number > self.max_pages:
-            context["page_limit_reached"] = True
-            context["last_page_url"] = url_with_query(
-                self.request.path, self.request.GET, page=last_page
-            )
-            return context
-        if number > paginator.num_pages:
-            context["page_notice"] = (
-                f"There is no page {number:,}: these filters give {paginator.num_pages:,} "
-                f"{'page' if paginator.num_pages == 1 else 'pages'}."
-            )
-            context["last_page_url"] = url_with_query(
-                self.request.path, self.request.GET, page=paginator.num_pages
-            )
-            return context
-        page = paginator.page(number)
-        scanned = self.filterset.scanned
-        if not total:
-            ids = []
-        elif scanned is not None:
-            ids = scanned["page"]  # the single pass over the matches numbered them
-        else:
-            # The page's ids first: skipping the gifts of earlier pages then reads an
-            # index only, and the rows, leaders and flags are fetched for this page alone.
-            start = (number - 1) * self.paginate_by
-            ids = list(queryset.values_list("pk", flat=True)[start : start + self.paginate_by])
-        position = {pk: index for index, pk in enumerate(ids)}
-        gifts = queryset.for_listing().filter(pk__in=ids) if ids else []
-        page.object_list = sorted(gifts, key=lambda gift: position[gift.pk])
-        context["page_obj"] = page
-        context["gifts"] = page.object_list
-        context["has_next"] = page.has_next() and number < self.max_pages
-        sort = self.filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
-        if page.object_list:
-            context["caption"] = (
-                f"Gifts {page.start_index():,}–{page.end_index():,} of {total:,}, "
-                f"{SORTS[sort][0].lower()}"
-            )
-        return context
-
-    def export(self, export_format):
-        request = self.request
-        formats = list(dict.fromkeys(request.GET.getlist("format")))
-        if export_format not in EXPORT_FORMATS or len(formats) > 1:
-            return bad_request(
-                f"format: “{', '.join(f[:20] for f in formats)}” is not an export format; "
-                "use format=csv or format=json."
-            )
-        self.filterset = filterset = self.get_filterset(self.get_filterset_class())
-        if not filterset.is_valid():
-            return bad_request(
-                *(
-                    f"{name}: {error}"
-                    for name, errors in filterset.form.errors.items()
-                    for error in errors
-                )
-            )
-        if export_format == "csv":
-            content = (data for _, data in export.csv_chunks(filterset.qs))
-        else:
-            gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
-            # gift_detail's URL, built once: /gifts/<id>/ for every row.
-            prefix = request.build_absolute_uri(reverse("gift_list"))
-            content = batched_text(
-                interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
-            )
-        response = StreamingHttpResponse(content, content_type=EXPORT_FORMATS[export_format])
-        filename = export_filename(filterset, export_format)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
-def bad_request(*lines):
-    text = "Bad request: check these parameters of /gifts/.\n" + "".join(
-        f"{line}\n" for line in lines
-    )
-    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-
-
-def batched_text(pieces, size=500):
-    """Join small pieces of text into fewer, larger chunks for streaming."""
-    pieces = iter(pieces)
-    while batch := list(islice(pieces, size)):
-        yield "".join(batch)
-
-
-def url_with_query(path, query, **changes):
-    query = query.copy()
-    for name, value in changes.items():
-        query[name] = value
-    encoded = query.urlencode()
-    return f"{path}?{encoded}" if encoded else path
-
-
-class Links:
-    """URLs of the list that change its filters, keeping the others (and the sort).
-
-    The query is kept as a dict of lists, not a QueryDict: a list page builds hundreds of
-    these URLs, and copying a dict is far cheaper than deep-copying a QueryDict."""
-
-    def __init__(self, path, filterset):
-        self.path = path
-        self.filter_names = [name for name in filterset.filters if name != "sort"]
-        self.query = {}
-        for name in filterset.filters:
-            values = [v for v in filterset.data.getlist(name) if v]
-            if values:
-                self.query[name] = values
-
-    def url(self, set=None, add=(), remove=()):
-        query = dict(self.query)
-        for name, value in remove:
-            kept = [] if value is None else [v for v in query.get(name, ()) if v != value]
-            if kept:
-                query[name] = kept
-            else:
-                query.pop(name, None)
-        for name, value in add:
-            if value not in query.get(name, ()):
-                query[name] = [*query.get(name, ()), value]
-        for name, value in (set or {}).items():
-            query[name] = [value]
-        encoded = urlencode([(name, v) for name, values in query.items() for v in values])
-        return f"{self.path}?{encoded}" if encoded else self.path
-
-
-def sort_links(links, current):
-    """The table's column headers: each sorts by its column, a second click reverses."""
-    result = {}
-    for column, first in SORT_COLUMNS.items():
-        if current in (column, f"-{column}"):
-            target = column if current.startswith("-") else f"-{column}"
-            arrow = " ↓" if current.startswith("-") else " ↑"
-        else:
-            target, arrow = first, ""
-        result[column] = {"url": links.url(set={"sort": target}), "arrow": arrow}
-    return result
-
-
-def facet_links(links, filterset):
-    """Each facet's values with counts and a link adding (or, when active, removing) it."""
-    cleaned = filterset.form.cleaned_data
-    years = year_span(cleaned.get("date_from"), cleaned.get("date_to"))
-    facets = []
-    for facet in filterset.facets():
-        items = []
-        for value, label, count in facet.items:
-            if facet.name == "category":
-                active = value in (cleaned.get("category") or [])
-                change = (
-                    {"remove": [("category", value)]} if active else {"add": [("category", value)]}
-                )
-            elif facet.name == "year":
-                active = years == (value, value)
-                start, end = year_range(value)
-                change = (
-                    {"remove": [("date_from", None), ("date_to", None)]}
-                    if active
-                    else {"set": {"date_from": start, "date_to": end}}
-                )
-            else:
-                active = cleaned.get(facet.name) == value
-                change = (
-                    {"remove": [(facet.name, None)]} if active else {"set": {facet.name: value}}
-                )
-            items.append(
-                {
-                    "value": value,
-                    "label": label,
-                    "count": count,
-                    "active": active,
-                    "url": links.url(**change),
-                }
-            )
-        facets.append(
-            {
-                "name": facet.name,
-                "title": facet.title,
-                "countries": facet.countries,
-                "items": items,
-                "shown": facet_items_html(items[:FACET_VALUES_SHOWN]),
-                "more": facet_items_html(items[FACET_VALUES_SHOWN:]),
-                "more_count": max(len(items) - FACET_VALUES_SHOWN, 0),
-            }
-        )
-    return facets
-
-
-def facet_items_html(items):
-    """The <li> of each facet value. A list page shows several hundred (every country,
-    twice), so they are joined here rather than rendered one by one through a template."""
-    return format_html_join(
-        "",
-        '<li><a href="{}"{}>{}{}</a> <span class="count">{}</span></li>',
-        (
-            (
-                item["url"],
-                ACTIVE_LINK if item["active"] else "",
-                REMOVE_HINT if item["active"] else "",
-                item["label"],
-                f"{item['count']:,}",  # as intcomma writes it in English
-            )
-            for item in items
-        ),
-    )
-
-
-ACTIVE_LINK = mark_safe(' aria-current="true" class="active"')
-REMOVE_HINT = mark_safe('<span class="visually-hidden">Remove filter: </span>')
-
-
-def export_filename(filterset, export_format):
-    """gifts-recipient_country-KP-2026-11-27.csv: the filters and today's date."""
-    parts = []
-    for name, value in filterset.form.cleaned_data.items():
-        if name == "sort" or value is None or value == "" or value == []:
-            continue
-        if isinstance(value, list):
-            value = "_".join(value)
-        elif hasattr(value, "slug"):
-            value = value.slug
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        parts += [name, safe_filename_part(str(value))]
-    stem = "-".join(part for part in parts if part)[:150].strip("-_.")
-    today = timezone.localdate().isoformat()
-    return f"gifts-{stem}-{today}.{export_format}" if stem else f"gifts-{today}.{export_format}"
-
-
-def safe_filename_part(text):
-    """Only [A-Za-z0-9._-]: accents dropped, anything else turned into '_'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("_.-")[:40]
+        return self.render_to_response(page.context())
