@@ -38,10 +38,10 @@ from django.db.models import Max
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from giftapp import facets
 from giftapp.cache import bump_public_version
 from giftapp.codes import COUNTRY_CODES
 from giftapp.codes import country_name as _country_name
+from giftapp.counts import facets
 from giftapp.importers.bulk import set_aside
 from giftapp.models import (
     Category,

@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 
 def _setup_roles(sender, using, **kwargs):
-    from .workflow import setup_roles
+    from .editorial.workflow import setup_roles
 
     setup_roles(using=using)
 
@@ -20,10 +20,12 @@ class GiftappConfig(AppConfig):
         from .cache import connect_invalidation
 
         connect_invalidation(self)
+        # The editorial side registers its ModelAdmins with the registry's admin site.
+        from .editorial import admin  # noqa: F401
 
 
 class RegistryAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the registry's site: review queue and data-quality pages."""
 
     default = False
-    default_site = "giftapp.admin_site.RegistryAdminSite"
+    default_site = "giftapp.editorial.site.RegistryAdminSite"

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django_countries import countries
 
-from . import facets as facet_counts
 from .codes import CURRENCY_CHOICES, country_name
+from .counts import facets as facet_counts
 from .models import (
     Category,
     FlagStatus,

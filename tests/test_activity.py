@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import TestCase
 
-from giftapp import activity
+from giftapp.counts import activity
+from giftapp.editorial.workflow import merge_leaders
 from giftapp.models import (
     CountryVisits,
     Gift,
@@ -22,7 +23,6 @@ from giftapp.models import (
     Visit,
     VisitCountry,
 )
-from giftapp.workflow import merge_leaders
 
 from .factories import make_gift, make_leader, make_visit
 from .pages_support import load_demo_story, page_text

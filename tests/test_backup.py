@@ -30,10 +30,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
-from giftapp import workflow
 from giftapp.demo import load_demo
+from giftapp.editorial import workflow
+from giftapp.exports.interchange import HEADER
 from giftapp.importers.pipeline import run_import
-from giftapp.interchange import HEADER
 from giftapp.models import Gift, Leader, PendingImport, Visit
 from registry import backup
 

@@ -11,9 +11,9 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from giftapp.cache import bump_public_version, public_version
+from giftapp.editorial.workflow import merge_leaders, retract
 from giftapp.importers.pipeline import run_import
 from giftapp.models import Gift
-from giftapp.workflow import merge_leaders, retract
 
 from .factories import make_gift, make_leader, make_source, make_user
 from .test_import_registry_csv import csv_bytes, row

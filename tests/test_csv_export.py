@@ -1,4 +1,5 @@
-"""giftapp/export.py: the interchange CSV that PostgreSQL writes is, byte for byte, the one
+"""giftapp/exports/csv_stream.py: the interchange CSV that PostgreSQL writes is, byte for
+byte, the one
 the Python writer (interchange.csv_lines) writes, for every awkward value a register or an
 editor can store. On SQLite csv_chunks() is the Python writer itself; the same tests then pin
 what it writes and how it is cut into chunks."""
@@ -17,7 +18,8 @@ from django.db import connection
 from django.http import QueryDict
 from django.test import TestCase, TransactionTestCase
 
-from giftapp import export, interchange
+from giftapp.exports import csv_stream as export
+from giftapp.exports import interchange
 from giftapp.filters import GiftFilter
 from giftapp.models import DatePrecision, FlagStatus, Gift, PublicationStatus
 

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from giftapp import interchange
+from giftapp.exports import interchange
 from giftapp.models import Gift, SanctionsFlag
 from tests.factories import make_flag, make_gift, make_leader, make_regime, make_source
 from tests.test_gift_list import build_registry

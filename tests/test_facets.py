@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.test import TestCase
 
-from giftapp import facets
+from giftapp.counts import facets
 from giftapp.filters import GiftFilter
 from giftapp.models import FlagFacet, Gift, GiftFacet, GiftFacetPair, SanctionsFlag
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 
-from giftapp.history import GIFT_FIELDS, public_changes
 from giftapp.models import DatePrecision, FlagStatus, PublicationStatus
+from giftapp.queries.history import GIFT_FIELDS, public_changes
 
 from .factories import (
     make_flag,

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from giftapp.demo import load_demo
-from giftapp.interchange import HEADER
+from giftapp.exports.interchange import HEADER
 from giftapp.models import Gift, Leader, SanctionsFlag, SanctionsRegime, Source, Visit
 
 from .factories import make_regime, make_staff

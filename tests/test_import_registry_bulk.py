@@ -16,11 +16,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import SimpleTestCase, TestCase
 
+from giftapp.exports.interchange import HEADER
 from giftapp.importers import bulk
 from giftapp.importers.bulk import PostgresImport, References
 from giftapp.importers.pipeline import Importer, run_import
 from giftapp.importers.registry_bulk import PICK, SEPARATOR, plain_rows, remembered
-from giftapp.interchange import HEADER
 from giftapp.models import Gift, Leader, SanctionsFlag, Source, Visit
 
 from .factories import make_leader, make_regime, make_user, make_visit

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from giftapp.exports.interchange import HEADER
 from giftapp.importers.pipeline import ImportFileError, run_import
-from giftapp.interchange import HEADER
 from giftapp.models import (
     Gift,
     ImportBatch,

@@ -137,8 +137,8 @@ class VisitPagesTests(TestCase):
         self.assertIn("City Not recorded", text)
 
     def test_visit_detail_has_a_public_change_log(self):
-        from giftapp.history import visit_change_log
         from giftapp.models import Visit
+        from giftapp.queries.history import visit_change_log
 
         visit = Visit.objects.get(slug="putin-state-visit-to-the-dprk-2024")
         response = self.client.get(visit.get_absolute_url())

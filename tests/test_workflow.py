@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 from django.urls import reverse
 
+from giftapp.editorial.workflow import merge_leaders, publish
 from giftapp.models import Gift, Leader, LeaderRedirect, SanctionsFlag, Visit
-from giftapp.workflow import merge_leaders, publish
 
 from .factories import (
     make_flag,

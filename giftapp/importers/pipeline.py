@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ..backends import backend
 from ..cache import bump_public_version
+from ..editorial.workflow import EDITABLE_BY_EDITORS, is_reviewer
 from ..models import (
     COUNTRIES_PROBLEM,
     NO_SOURCE_PROBLEM,
@@ -28,7 +29,6 @@ from ..models import (
     gift_rule_errors,
 )
 from ..text import fold, fold_all
-from ..workflow import EDITABLE_BY_EDITORS, is_reviewer
 from .base import RowError, RowErrors, Skip
 from .bulk import PostgresImport, fill_rejected_cells
 from .reading import (

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..codes import COUNTRY_CODES, CURRENCY_CODES
-from ..interchange import HEADER
+from ..exports.interchange import HEADER
 from ..models import Category, DatePrecision, Disposition, FlagStatus, PublicationStatus
 from .base import Adapter, Entry, Party, RowError, RowErrors, SourceSpec
 

@@ -2,9 +2,9 @@
 
 from django.http import Http404
 
-from .. import activity
 from ..charts import years_chart
 from ..codes import COUNTRY_CODES, country_name
+from ..counts import activity
 from ..models import Gift
 from ..sentences import COUNTRY_NOTES
 from .gifts import latest_involving_country

@@ -4,9 +4,9 @@ from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from ..history import gift_change_log
 from ..models import FlagStatus, Gift, SanctionsFlag
 from ..sentences import DATE_PRECISION_WORDS, FLAG_STATUS_MEANINGS, flag_lead, gift_sentence
+from .history import gift_change_log
 from .public import visible_or_404
 
 LEADER_GIFTS_SHOWN = 20

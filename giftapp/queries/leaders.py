@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from .. import activity
+from ..counts import activity
 from ..models import Gift, Leader, LeaderRedirect, Visit
 from .gifts import LEADER_GIFTS_SHOWN, newest
 from .visits import CHRONOLOGICAL

@@ -6,8 +6,8 @@ import math
 from django import forms
 from django.utils.text import slugify
 
-from .. import activity
 from ..codes import COUNTRY_CODES, country_name
+from ..counts import activity
 from ..models import Gift, Leader, Visit
 from .public import with_participants
 from .visits import CHRONOLOGICAL, split_by_direction, visitor_countries

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from ..codes import country_name
-from ..history import visit_change_log
 from ..models import Leader, Visit
+from .history import visit_change_log
 from .public import PUBLISHED, visible_or_404, with_participants
 
 VISITS_PER_PAGE = 50

@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import export, interchange
+from ..exports import csv_stream, interchange
 
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -36,7 +36,7 @@ def export_response(request, filterset, export_format):
             )
         )
     if export_format == "csv":
-        content = (data for _, data in export.csv_chunks(filterset.qs))
+        content = (data for _, data in csv_stream.csv_chunks(filterset.qs))
     else:
         gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
         # gift_detail's URL, built once: /gifts/<id>/ for every row.

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from giftapp.export import csv_chunks
+from giftapp.exports.csv_stream import csv_chunks
 from giftapp.models import Gift
 
 

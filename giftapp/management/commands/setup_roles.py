@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from giftapp.workflow import setup_roles
+from giftapp.editorial.workflow import setup_roles
 
 
 class Command(BaseCommand):

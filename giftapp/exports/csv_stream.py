@@ -16,9 +16,9 @@ from itertools import islice
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 
+from ..backends import backend
+from ..models import DatePrecision, PublicationStatus
 from . import interchange
-from .backends import backend
-from .models import DatePrecision, PublicationStatus
 
 # Rows handed on together: about a megabyte of CSV.
 ROWS_PER_CHUNK = 4000

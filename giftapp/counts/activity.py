@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .backends import backend
-from .models import (
+from ..backends import backend
+from ..models import (
     CountryVisits,
     Gift,
     GiftFacetPair,

@@ -16,15 +16,15 @@ JSON: an array of objects with the CSV's field names, typed for JSON, plus `url`
 With public=True (the public export) only public flags are listed and a visit's slug only
 when the visit is published; with public=False every flag and visit is written.
 
-On PostgreSQL the CSV is written by SQL (giftapp/export.py), byte for byte as here: a change
-to these rules is made in both places (tests/test_csv_export.py compares the two).
+On PostgreSQL the CSV is written by SQL (csv_stream.py), byte for byte as here: a change to
+these rules is made in both places (tests/test_csv_export.py compares the two).
 """
 
 import csv
 import json
 from collections import defaultdict
 
-from .models import DatePrecision, Gift, PublicationStatus, SanctionsFlag
+from ..models import DatePrecision, Gift, PublicationStatus, SanctionsFlag
 
 HEADER = (
     "id",

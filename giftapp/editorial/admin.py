@@ -6,15 +6,7 @@ from django.template.response import TemplateResponse
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import workflow
-from .forms import (
-    LeaderAdminForm,
-    LockedPublishedFormSet,
-    MergeLeadersForm,
-    PublicationCheckedForm,
-    RetractionForm,
-)
-from .models import (
+from ..models import (
     Gift,
     ImportBatch,
     Leader,
@@ -24,8 +16,16 @@ from .models import (
     Source,
     Visit,
 )
-from .templatetags.registry import fuzzy_date, money
-from .text import fold
+from ..templatetags.registry import fuzzy_date, money
+from ..text import fold
+from . import workflow
+from .forms import (
+    LeaderAdminForm,
+    LockedPublishedFormSet,
+    MergeLeadersForm,
+    PublicationCheckedForm,
+    RetractionForm,
+)
 
 
 class FoldedSearchMixin:

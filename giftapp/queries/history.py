@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.utils import timezone
 
-from .models import FlagStatus, PublicationStatus
+from ..models import FlagStatus, PublicationStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
 

@@ -18,8 +18,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Val
 from django.db.models.functions import ExtractYear, LPad, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from .backends import backend
-from .models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
+from ..backends import backend
+from ..models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
 
 # Filters the aggregate cannot answer.
 GIFT_ONLY_FILTERS = (

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Gift, LeaderRedirect, PublicationStatus, SanctionsFlag, Visit
+from ..models import Gift, LeaderRedirect, PublicationStatus, SanctionsFlag, Visit
 
 REVIEW_PERMISSION = "giftapp.review_records"
 EDITOR, REVIEWER = "editor", "reviewer"

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from ..importers.pipeline import ImportFileError, run_import
+from ..importers.report import summary_lines
+from ..models import Gift, Leader, PendingImport, SanctionsFlag, Visit
 from .forms import ImportUploadForm
-from .importers.pipeline import ImportFileError, run_import
-from .importers.report import summary_lines
-from .models import Gift, Leader, PendingImport, SanctionsFlag, Visit
 from .workflow import is_reviewer, review_queue
 
 QUALITY_SAMPLE = 50

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Leader, PublicationStatus
+from ..models import Leader, PublicationStatus
 from .workflow import EDITABLE_BY_EDITORS
 
 
