@@ -1,5 +1,9 @@
+from collections import Counter
+
 import pytest
 from django.test import override_settings
+
+DESELECTED = pytest.StashKey[Counter]()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -21,14 +25,48 @@ def _no_page_cache():
         yield
 
 
+# The PostgreSQL features some tests need, and so the only reasons a test may be left out
+# of the SQLite run. Each such test is marked @pytest.mark.postgresql("<feature>").
+POSTGRESQL_FEATURES = {
+    "copy": "COPY, for imports and exports (importers/bulk.py, exports/csv_stream.py)",
+    "triggers": "aggregates kept by statement triggers (counts/, migrations 0002 to 0009)",
+    "sequences": "the public data version in a sequence (cache.py)",
+    "statistics": "the planner's statistics in pg_class",
+    "pg_dump": "pg_dump and pg_restore (registry/backup.py)",
+}
+
+
+def postgresql_feature(item):
+    """The PostgreSQL feature a test is marked as needing, or None."""
+    marker = item.get_closest_marker("postgresql")
+    if marker is None:
+        return None
+    if len(marker.args) != 1 or marker.args[0] not in POSTGRESQL_FEATURES:
+        raise pytest.UsageError(
+            f"{item.nodeid}: mark it @pytest.mark.postgresql(FEATURE), with FEATURE one of "
+            + ", ".join(POSTGRESQL_FEATURES)
+        )
+    return marker.args[0]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgresql (pg_dump and pg_restore) run in the PostgreSQL run of the
-    suite; on SQLite they are deselected, and the summary counts them as such."""
+    """Tests that need a PostgreSQL feature run in the PostgreSQL run of the suite; on
+    SQLite they are deselected, and the summary names them by feature."""
     from django.db import connection
 
+    needing = {item: postgresql_feature(item) for item in items}
     if connection.vendor == "postgresql":
         return
-    postgres_only = [item for item in items if item.get_closest_marker("postgresql")]
+    postgres_only = [item for item, feature in needing.items() if feature]
     if postgres_only:
         config.hook.pytest_deselected(items=postgres_only)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+        items[:] = [item for item in items if not needing[item]]
+        config.stash[DESELECTED] = Counter(needing[item] for item in postgres_only)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    deselected = config.stash.get(DESELECTED, None)
+    if deselected:
+        terminalreporter.write_sep("-", "left out on SQLite: they need PostgreSQL")
+        for feature, n in sorted(deselected.items()):
+            terminalreporter.write_line(f"{n:4} {feature}: {POSTGRESQL_FEATURES[feature]}")

@@ -86,7 +86,7 @@ def kept_country_visits():
     }
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("triggers")
 class ActivityAggregateTests(TestCase):
     def assert_kept(self):
         self.assertEqual(kept_leader_activity(), live_leader_activity())
@@ -180,7 +180,7 @@ class ActivityAggregateTests(TestCase):
         self.assert_kept()
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("triggers")
 class PagesFromTheAggregatesTests(TestCase):
     """The pages read from the aggregates show exactly what counting the records shows."""
 

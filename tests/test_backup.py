@@ -269,7 +269,7 @@ class PortableBackupTests(RoundTripChecks, TestCase):
             self.assertIn(label, models)
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("pg_dump")
 class PostgresArchiveTests(RoundTripChecks, TransactionTestCase):
     """pg_dump --format=custom / pg_restore, into a new database beside the test one.
 

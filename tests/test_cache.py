@@ -94,7 +94,7 @@ class PageCacheTests(TestCase):
         self.client.logout()
         self.assertContains(self.client.get("/gifts/"), "Ivory fan")
 
-    @pytest.mark.postgresql
+    @pytest.mark.postgresql("sequences")
     def test_a_change_made_by_another_process_is_visible(self):
         self.client.get("/gifts/")
         # Another worker saves a gift: its own cache sees the change, this one's does not,

@@ -107,7 +107,7 @@ def assert_kept(test):
     test.assertEqual(kept_flag_rows(), live_flag_rows())
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("triggers")
 class FacetAggregateTests(TestCase):
     def test_inserts_updates_deletes_and_flags_keep_the_aggregate_exact(self):
         source = make_source()
@@ -166,7 +166,7 @@ def list_counts(data):
     return bound.counts(), [(f.name, f.items) for f in bound.facets()]
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("triggers")
 class AggregateAnswersTests(TestCase):
     """Every filter the aggregates answer gives the counts made from the gifts."""
 
@@ -253,7 +253,7 @@ def list_page(client, url):
     )
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("triggers")
 class SinglePassTests(TestCase):
     """Lists counted, faceted and paged in one pass give what the separate queries give."""
 
@@ -305,7 +305,7 @@ class SinglePassTests(TestCase):
                     self.assertEqual(scanned, list_page(self.client, url))
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("triggers")
 class DeferredUpkeepTests(TestCase):
     def test_a_deferred_bulk_write_recounts_the_aggregates_at_its_end(self):
         make_gift(giver_country="RU", recipient_country="KP")

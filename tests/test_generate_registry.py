@@ -75,7 +75,7 @@ class GeneratedRegistryTests(TestCase):
     def setUpTestData(cls):
         cls.output = generate(gifts=N, seed=SEED)
 
-    @pytest.mark.postgresql
+    @pytest.mark.postgresql("triggers")
     def test_the_facet_aggregates_count_the_generated_gifts(self):
         assert_kept(self)
 

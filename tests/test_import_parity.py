@@ -108,7 +108,7 @@ class Rollback(Exception):
     pass
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("copy")
 class WriterParityTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -179,7 +179,7 @@ class WriterParityTests(TestCase):
             self.assertEqual(result[5], before)
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("statistics")
 class PlannerStatisticsTests(TestCase):
     def test_an_import_leaves_the_planners_statistics_current(self):
         from django.db import connection

@@ -245,7 +245,7 @@ HOSTILE_FILE = [
 ]
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("copy")
 class FastAndGeneralPathTests(TestCase):
     """PostgreSQL: the registry's fast reader and the general path give the same import."""
 
@@ -314,7 +314,7 @@ class FastAndGeneralPathTests(TestCase):
         self.assertEqual(Gift.objects.get(pk=11).description, "=1+1")
 
 
-@pytest.mark.postgresql
+@pytest.mark.postgresql("copy")
 class SetAsideTests(TestCase):
     """PostgreSQL: a large import into an empty registry builds the indexes and foreign
     keys of the gift and visit tables again, as they were."""
