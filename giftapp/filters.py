@@ -1,4 +1,5 @@
-"""The public gift list's filters: every parameter of DESIGN.md "Gift list parameters".
+"""The public gift list's filters: every parameter of docs/design.md,
+"Gift list parameters".
 
 GiftFilter validates the query string (a bad value is a form error, never a 500), filters
 the public gifts, sorts them, counts the facets and puts the active filters into words.

@@ -99,6 +99,53 @@ class ImportCycleTests(SimpleTestCase):
         self.assertEqual(cycles(graph), [["a", "b", "c"]])
 
 
+# What each room of giftapp may import from the others (docs/architecture.md). The rooms
+# not named here (apps, urls, management commands, the demo loader) wire the others
+# together and may import any of them.
+ROOMS_ALLOWED = {
+    "codes": set(),
+    "text": set(),
+    "backends": set(),
+    "models": {"codes", "text"},
+    "cache": {"backends"},
+    "templatetags": {"codes", "models"},
+    "sentences": {"codes", "models", "templatetags"},
+    "counts": {"backends", "models"},
+    "charts": set(),
+    "filters": {"codes", "counts", "models", "templatetags", "text"},
+    "exports": {"backends", "models"},
+    "importers": {"backends", "cache", "codes", "exports", "models", "text"},
+    "queries": {"charts", "codes", "counts", "filters", "models", "sentences"},
+    "feeds": {"models", "sentences", "templatetags"},
+    "views": {"exports", "filters", "models", "queries", "sentences"},
+    "editorial": {"importers", "models", "templatetags", "text"},
+}
+
+
+def room(module):
+    """giftapp.queries.gifts -> 'queries'; registry.settings -> 'registry'."""
+    parts = module.split(".")
+    return parts[0] if parts[0] != "giftapp" else (parts[1] if len(parts) > 1 else "giftapp")
+
+
+class LayoutTests(SimpleTestCase):
+    def test_each_room_imports_only_the_rooms_it_may(self):
+        crossings = set()
+        for module, targets in import_graph().items():
+            allowed = ROOMS_ALLOWED.get(room(module))
+            if allowed is None:
+                continue
+            for target in targets:
+                if room(target) not in allowed | {room(module)}:
+                    crossings.add(f"{module} imports {target}")
+        self.assertEqual(sorted(crossings), [])
+
+    def test_every_room_has_rules(self):
+        rooms = {room(module) for module in project_modules() if module.startswith("giftapp.")}
+        wiring = {"apps", "urls", "management", "demo", "context_processors"}
+        self.assertEqual(rooms - set(ROOMS_ALLOWED) - wiring, set())
+
+
 def application_references(tree):
     """What a migration takes from the project's own code: imports, and dotted names under
     giftapp.models that are not schema classes."""

@@ -41,7 +41,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-# Every parameter a public page reads (DESIGN.md), and a few it does not.
+# Every parameter a public page reads (docs/design.md), and a few it does not.
 PARAMETERS = [
     "q",
     "giver_country",

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Gift, LeaderRedirect, PublicationStatus, SanctionsFlag, Visit
+from ..models.base import EDITABLE_BY_EDITORS, REVIEW_PERMISSION, is_reviewer
 
-REVIEW_PERMISSION = "giftapp.review_records"
+__all__ = ["EDITABLE_BY_EDITORS", "REVIEW_PERMISSION", "is_reviewer"]
+
 EDITOR, REVIEWER = "editor", "reviewer"
-
-EDITABLE_BY_EDITORS = (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW)
 
 # Models an editor works on, and the actions granted on each.
 EDITOR_PERMISSIONS = {
@@ -55,10 +55,6 @@ def setup_roles(using="default"):
         if missing:
             raise RuntimeError(f"Permissions missing for role {name}: {sorted(missing)}")
         group.permissions.set(perms)
-
-
-def is_reviewer(user):
-    return user.is_active and (user.is_superuser or user.has_perm(REVIEW_PERMISSION))
 
 
 def allowed_statuses(user):

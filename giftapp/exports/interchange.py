@@ -1,4 +1,4 @@
-"""The registry's interchange format (DESIGN.md "Interchange CSV") and its JSON twin.
+"""The registry's interchange format (docs/interchange.md) and its JSON twin.
 
 CSV: one row per gift in HEADER order, UTF-8 without BOM, RFC 4180 quoting, CRLF line
 ends, rows by id; every cell made spreadsheet-safe.

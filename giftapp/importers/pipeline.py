@@ -14,9 +14,9 @@ from django.db import transaction
 
 from ..backends import backend
 from ..cache import bump_public_version
-from ..editorial.workflow import EDITABLE_BY_EDITORS, is_reviewer
 from ..models import (
     COUNTRIES_PROBLEM,
+    EDITABLE_BY_EDITORS,
     NO_SOURCE_PROBLEM,
     Gift,
     ImportBatch,
@@ -27,6 +27,7 @@ from ..models import (
     Source,
     Visit,
     gift_rule_errors,
+    is_reviewer,
 )
 from ..text import fold, fold_all
 from .base import RowError, RowErrors, Skip

@@ -1,4 +1,5 @@
-"""The registry's own interchange CSV (DESIGN.md), read back: the inverse of interchange.py."""
+"""The registry's own interchange CSV (docs/interchange.md), read back: the inverse of
+exports/interchange.py."""
 
 import re
 from datetime import date

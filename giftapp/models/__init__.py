@@ -18,6 +18,7 @@ from .aggregates import (
 )
 from .base import (
     COUNTRIES_PROBLEM,
+    EDITABLE_BY_EDITORS,
     HISTORY_UNINDEXED,
     NO_SOURCE_PROBLEM,
     OneOf,
@@ -25,6 +26,7 @@ from .base import (
     Publishable,
     PublishableQuerySet,
     TimeStamped,
+    is_reviewer,
     unique_slug,
 )
 from .gifts import (
@@ -47,6 +49,7 @@ from .visits import Visit, VisitKind, VisitQuerySet
 
 __all__ = [
     "COUNTRIES_PROBLEM",
+    "EDITABLE_BY_EDITORS",
     "HISTORY_UNINDEXED",
     "NO_SOURCE_PROBLEM",
     "Category",
@@ -80,6 +83,7 @@ __all__ = [
     "date_precision_error",
     "gift_rule_errors",
     "gift_search_text",
+    "is_reviewer",
     "overlapping",
     "period_end",
     "unique_slug",

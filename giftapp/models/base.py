@@ -95,6 +95,17 @@ class PublicationStatus(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+# The publication rules every part of the registry asks (the admin, its actions and the
+# importers): editors move records between these two statuses; only a reviewer publishes,
+# retracts or changes a published record.
+EDITABLE_BY_EDITORS = (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW)
+REVIEW_PERMISSION = "giftapp.review_records"
+
+
+def is_reviewer(user):
+    return user.is_active and (user.is_superuser or user.has_perm(REVIEW_PERMISSION))
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)

@@ -30,7 +30,8 @@ def item(key):
 
 
 def expected_csv_row(key, gift_id):
-    """The interchange CSV row DESIGN.md prescribes for a demo gift, as the public sees it."""
+    """The interchange CSV row docs/interchange.md prescribes for a demo gift, as the
+    public sees it."""
     story = GIFTS[key]
     return {
         "id": str(gift_id),
