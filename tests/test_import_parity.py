@@ -22,6 +22,7 @@ from giftapp.models import Gift, Leader, SanctionsFlag, Source, Visit
 from .factories import make_leader, make_regime, make_user
 from .test_import_registry_bulk import HOSTILE_FILE
 from .test_import_registry_csv import csv_bytes, row
+from .test_import_rules import FILE_RULE_ROWS
 
 SLICES = Path(__file__).resolve().parent / "fixtures" / "registers"
 # What differs between two imports of one file whatever the writer: ids, clocks, batches.
@@ -168,6 +169,9 @@ class WriterParityTests(TestCase):
 
     def test_a_hostile_registry_file_is_written_alike(self):
         self.assertSameBothWays(csv_bytes(HOSTILE_FILE), "registry", skip_invalid=True)
+
+    def test_the_files_own_rules_are_applied_alike(self):
+        self.assertSameBothWays(csv_bytes(FILE_RULE_ROWS), "registry", skip_invalid=True)
 
     def test_a_second_import_of_the_same_file_changes_nothing_either_way(self):
         data = (SLICES / "uk-ministers-slice.csv").read_bytes()

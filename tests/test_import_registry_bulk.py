@@ -167,10 +167,9 @@ class FastReaderTests(TestCase):
 
     def reader(self, header, **options):
         importer = Importer("registry", **options)
-        importer.regimes = {r.code: r for r in importer.regimes_queryset()}
+        importer.start_file()
         fast = PostgresImport(importer)
         fast.references = References(importer)
-        importer.visit_slugs = None  # as the bulk path leaves them: checked once staged
         importer.result.header = list(header)
         return importer, fast, plain_rows(fast, header)
 
@@ -180,7 +179,7 @@ class FastReaderTests(TestCase):
         line = plain(list(cells), SEPARATOR.join(cells), 2)
         slow_importer, slow, _plain = self.reader(header, **options)
         raw = {k: v[1:] if v.startswith("'") else v for k, v in zip(header, cells, strict=True)}
-        checked = slow_importer.validate_row(2, raw, {})
+        checked = slow_importer.validate_row(2, raw)
         if checked is None:
             expected = [str(p) for p in slow_importer.result.problems]
         else:

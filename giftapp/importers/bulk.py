@@ -1,17 +1,19 @@
-"""The PostgreSQL path for imports of every format: COPY and set-based SQL.
+"""The PostgreSQL writer of imports of every format: COPY and set-based SQL.
 
-One streaming pass reads, validates and COPYs every row, typed, into a temporary staging
-table. The registry's own format has a reader of its own for that pass
-(registry_bulk.py); the other formats go through the importer's validation row by row.
+The rows come validated: every rule, the file's own included (an id given twice, a visit
+that no earlier valid row creates), was applied once by the importer (pipeline.py), as
+for the ORM writer. One streaming pass COPYs each valid row, typed, into a temporary
+staging table. The registry's own format has a reader of its own for that pass
+(registry_bulk.py); the other formats stage the importer's entries row by row.
 Leaders and sources are resolved in memory as the rows go by: an existing one by its id,
 a new one by a negative reference, written after the rows (References.write) and swapped
 for its id where the gifts are written. Visits, of which a file may name one for every
 few gifts, are staged by slug and created set-based from the first row that can create
 each (References.write_visits), so that memory stays flat whatever the file's size.
-Set-based statements then reject the rows that only the whole file shows to be invalid,
-match the staged rows to existing gifts, insert the new gifts with their sources, flags
-and history rows, and count what is unchanged or in conflict.
-The few rows that update an existing draft go through the ORM path, row by row, exactly
+Set-based statements then link the staged rows to existing gifts (by id, import key, or
+the natural key, rejecting a row that matches several), insert the new gifts with their
+sources, flags and history rows, and count what is unchanged or in conflict.
+The few rows that update an existing draft go through the ORM writer, row by row, exactly
 as on SQLite. Everything happens in one transaction: an invalid row (without
 --skip-invalid) or a dry run rolls it all back.
 
@@ -43,10 +45,8 @@ from ..text import fold, fold_all
 from .reading import entry_digest, read_rows
 from .result import (
     AMBIGUOUS_MATCH,
-    NEW_VISIT_PROBLEM,
     Problem,
     conflict_message,
-    duplicate_id_message,
 )
 from .rules import PUBLISHER_LENGTH, SOURCE_TITLE_LENGTH, free_slug
 
@@ -416,9 +416,8 @@ class PostgresImport:
 
     def stage(self, binary, progress=None):
         imp = self.importer
-        imp.regimes = {r.code: r for r in imp.regimes_queryset()}
+        imp.start_file()
         self.references = References(imp)
-        imp.visit_slugs = None  # new visits are checked once staged (_unknown_visits)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
             cursor.execute(STAGING_TABLE)
@@ -431,9 +430,7 @@ class PostgresImport:
         """Every valid row, typed, into the staging table: the importer's own validation,
         row by row, for any format."""
         staged = []
-        for row in self.importer.validated_rows(
-            binary, progress, check_ids=False, check_visits=False
-        ):
+        for row in self.importer.validated_rows(binary, progress):
             staged += (self.staged(row, n, entry) for n, entry in enumerate(row.entries))
             if len(staged) >= COPY_CHUNK:
                 self.copy_staged(cursor, staged)
@@ -503,12 +500,6 @@ class PostgresImport:
 
     # Set-based checking, matching and writing ------------------------------------------
 
-    def check(self):
-        """Reject the staged rows that only the whole file shows to be invalid."""
-        with connection.cursor() as cursor:
-            self._duplicate_ids(cursor)
-            self._unknown_visits(cursor)
-
     def write(self):
         """Write the new references, match, insert, count; return the entries that
         update an existing draft."""
@@ -525,36 +516,6 @@ class PostgresImport:
                 return {}
             self._insert_gifts(cursor)
             return self._count_existing(cursor)
-
-    def _duplicate_ids(self, cursor):
-        # The repeated ids first: gathering every id's lines would cost more than that.
-        cursor.execute(
-            f"SELECT s.id, array_agg(s.line ORDER BY s.line) FROM {STAGING} s "
-            f"JOIN (SELECT id FROM {STAGING} GROUP BY id HAVING count(*) > 1) AS repeated "
-            "ON repeated.id = s.id GROUP BY s.id ORDER BY min(s.line)"
-        )
-        rejected = []
-        for gift_id, lines in cursor.fetchall():
-            for line in lines[1:]:
-                problem = Problem(line, "id", str(gift_id), duplicate_id_message(lines[0]))
-                rejected.append((line, problem))
-        self._reject_staged(cursor, rejected)
-
-    def _unknown_visits(self, cursor):
-        """Reject the rows naming a visit that no visit has and that no earlier row (nor
-        the row itself) can create."""
-        cursor.execute(
-            f"SELECT DISTINCT s.line, s.visit_slug FROM {STAGING} s "
-            f"WHERE NOT ({can_create_visit('s')}) AND {NO_SUCH_VISIT} AND NOT EXISTS ("
-            f"SELECT 1 FROM {STAGING} c WHERE c.visit_slug = s.visit_slug "
-            f"AND (c.line, c.entry) < (s.line, s.entry) AND {can_create_visit('c')}) "
-            "ORDER BY s.line"
-        )
-        rejected = [
-            (line, Problem(line, "visit", slug, NEW_VISIT_PROBLEM))
-            for line, slug in cursor.fetchall()
-        ]
-        self._reject_staged(cursor, rejected)
 
     def _natural_keys(self, cursor):
         """A row without an id updates the one gift with its date, countries, item and

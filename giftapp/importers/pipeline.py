@@ -65,6 +65,7 @@ from .rules import (
     SOURCE_TITLE_LENGTH,
     TITLE_LENGTH,
     VALUE_NOTE_LENGTH,
+    SeenIds,
     fits_amount,
     free_slug,
 )
@@ -116,18 +117,23 @@ class Importer:
     # Phase one: read and validate ------------------------------------------------------
 
     def read(self, binary, progress=None):
+        self.start_file()
         return list(self.validated_rows(binary, progress))
 
-    def validated_rows(self, binary, progress=None, *, check_ids=True, check_visits=True):
-        """Yield each valid row as a Row; record every invalid or skipped one. With
-        check_ids=False, repeated ids are left for the caller to find (set-based); with
-        check_visits=False, so are rows naming a visit they cannot create."""
-        adapter, result = self.adapter, self.result
+    def start_file(self):
+        """What the rules need to know of the registry and of the file read so far: the
+        regimes, the visits that exist or that earlier rows create, the ids and import
+        keys earlier rows gave."""
         self.regimes = {r.code: r for r in self.regimes_queryset()}
-        self.visit_slugs = (
-            set(Visit.objects.values_list("slug", flat=True)) if check_visits else None
-        )
-        seen_rows, seen_keys, seen_ids = {}, {}, {}
+        self.visit_slugs = set(Visit.objects.values_list("slug", flat=True))
+        self.seen_ids = SeenIds()
+        self.seen_keys = {}
+
+    def validated_rows(self, binary, progress=None):
+        """Yield each valid row as a Row; record every invalid or skipped one
+        (start_file first)."""
+        adapter, result = self.adapter, self.result
+        seen_rows = {}
         for line, raw, shape in read_rows(binary, adapter, result):
             result.rows += 1
             if progress:
@@ -148,13 +154,14 @@ class Importer:
                     )
                     continue
                 seen_rows[fingerprint] = line
-            row = self.validate_row(line, raw, seen_keys, seen_ids if check_ids else None)
+            row = self.validate_row(line, raw)
             if row is not None:
                 yield row
 
-    def validate_row(self, line, raw, seen_keys, seen_ids=None):
+    def validate_row(self, line, raw):
         """The row as a Row when it is valid; otherwise None, with the row recorded as
-        rejected or skipped. seen_ids (id -> first line), when given, rejects a repeated id."""
+        rejected or skipped. Every rule an import applies is applied here, whichever
+        writer then writes the row (start_file first)."""
         try:
             entries = self.adapter.entries(
                 {k: v for k, v in raw.items() if k != REJECT_REASON}, line
@@ -171,29 +178,31 @@ class Importer:
         problems = []
         for entry in entries:
             problems += self._validate(entry, line)
-            self._unique_key(entry, line, seen_keys, raw)
-            if entry.id and seen_ids is not None:
-                first = seen_ids.setdefault(entry.id, line)
+            self._unique_key(entry, line, raw)
+            if entry.id:
+                first = self.seen_ids.first_line(entry.id, line)
                 if first != line:
                     problems.append(Problem(line, "id", str(entry.id), duplicate_id_message(first)))
         if problems:
             self._reject(line, raw, problems)
             return None
+        # A valid row creates the visits it names: later rows may name them, dated or not.
+        self.visit_slugs.update(entry.visit_slug for entry in entries if entry.visit_slug)
         return Row(line, raw, entries, row_digest(raw))
 
-    def _unique_key(self, entry, line, seen_keys, raw):
+    def _unique_key(self, entry, line, raw):
         """A register that reuses a row id for a different row (US 6736: Turkey, then
         Cyprus) gets a distinct key for the later row: 'register:6736.2:1'."""
         if not entry.import_key:
             return
-        first = seen_keys.setdefault(entry.import_key, line)
+        first = self.seen_keys.setdefault(entry.import_key, line)
         if first != line:
             register, row_id, number = entry.import_key.rsplit(":", 2)
             n = 2
-            while f"{register}:{row_id}.{n}:{number}" in seen_keys:
+            while f"{register}:{row_id}.{n}:{number}" in self.seen_keys:
                 n += 1
             entry.import_key = f"{register}:{row_id}.{n}:{number}"
-            seen_keys[entry.import_key] = line
+            self.seen_keys[entry.import_key] = line
 
     def _validate(self, entry, line):
         """Every model rule, checked on the entry itself: building a model instance and
@@ -244,11 +253,7 @@ class Importer:
         for code, _status in entry.flags:
             if code not in self.regimes:
                 add("sanctions", code, "No sanctions regime has this code.")
-        new_visit = (
-            entry.visit_slug
-            and self.visit_slugs is not None
-            and entry.visit_slug not in self.visit_slugs
-        )
+        new_visit = entry.visit_slug and entry.visit_slug not in self.visit_slugs
         can_create = entry.date is not None and (entry.recipient.country or entry.giver.country)
         if new_visit and not can_create:
             add("visit", entry.visit_slug, NEW_VISIT_PROBLEM)
@@ -257,8 +262,6 @@ class Importer:
                 add("publication_status", "published", NO_SOURCE_PROBLEM)
             if not (entry.giver.country and entry.recipient.country):
                 add("publication_status", "published", COUNTRIES_PROBLEM)
-        if new_visit and can_create and not problems:
-            self.visit_slugs.add(entry.visit_slug)  # later rows may name it, dated or not
         return problems
 
     def regimes_queryset(self):
@@ -694,7 +697,6 @@ def _write_staged(importer, binary, *, file_name, file_sha256, progress=None):
     def work():
         bulk = stager(importer)
         bulk.stage(binary, progress=progress.read if progress else None)
-        bulk.check()
         if result.problems and not importer.skip_invalid:
             return
         updates = bulk.write()

@@ -83,7 +83,7 @@ class RegistryImport(PostgresImport):
                             reported = result.rows
                 else:
                     raw = dict(zip(header, cells, strict=True))
-                    row = imp.validate_row(line, strip_formula_quotes(raw), {})
+                    row = imp.validate_row(line, strip_formula_quotes(raw))
                     if row is not None:
                         values = self.staged(row, 0, row.entries[0])
                         copy.write("".join(lines))
@@ -143,6 +143,7 @@ def plain_rows(bulk, header):
     ) = (header.index(column) for column in imp.adapter.columns)
     reason_at = header.index(REJECT_REASON) if REJECT_REASON in header else None
     regimes, reviewer = imp.regimes, imp.reviewer
+    visit_slugs, first_line = imp.visit_slugs, imp.seen_ids.first_line
     default_status = PublicationStatus.PUBLISHED if imp.publish else PublicationStatus.DRAFT
     draft, published = PublicationStatus.DRAFT, PublicationStatus.PUBLISHED
     retracted = PublicationStatus.RETRACTED
@@ -222,7 +223,7 @@ def plain_rows(bulk, header):
             flags = flag_sets.get(cells[i_sanctions]) or flags_of(cells[i_sanctions])
             if flags is None:
                 return None
-        slug = cells[i_visit]  # a visit no one has is checked once staged
+        slug = cells[i_visit]
         if slug and not slug_match(slug):
             return None
         status = cells[i_status] or default_status
@@ -235,6 +236,19 @@ def plain_rows(bulk, header):
             cells[i_sources].split() and giver_country and recipient_country
         ):
             return None
+
+        # What only the file so far tells, asked of the importer's own rules, last: they
+        # remember this row as the one that gave its id and created its visit.
+        if (
+            slug
+            and slug not in visit_slugs
+            and (day[0] is None or not (giver_country or recipient_country))
+        ):
+            return None
+        if gift_id and first_line(int(gift_id), line) != line:
+            return None
+        if slug:
+            visit_slugs.add(slug)
 
         # Valid: resolve what it names, and write it.
         if withheld:

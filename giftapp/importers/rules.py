@@ -1,6 +1,7 @@
 """The registry's rules for an imported value, checked in Python before anything is
 written, whichever database the import then writes to."""
 
+from array import array
 from decimal import Decimal
 
 from django.utils.text import slugify
@@ -43,3 +44,31 @@ def free_slug(name, taken):
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
+
+
+class SeenIds:
+    """The ids a file gives, each with the line that first gave it: a file gives an id
+    once, and a later line giving it again is rejected.
+
+    Registry ids are dense, so they are kept in an array indexed by id (four bytes an
+    id, a few megabytes for a million-row file) rather than a dict (about a hundred);
+    an id beyond DENSE_IDS, or not positive, goes to a dict."""
+
+    DENSE_IDS = 1 << 24
+
+    def __init__(self):
+        self._dense = array("I")
+        self._sparse = {}
+
+    def first_line(self, gift_id, line):
+        """The line that first gave gift_id: this one, when no line did before."""
+        if 0 < gift_id < self.DENSE_IDS:
+            dense = self._dense
+            if gift_id >= len(dense):
+                grow = max(gift_id + 1, 2 * len(dense)) - len(dense)
+                dense.frombytes(bytes(grow * dense.itemsize))
+            first = dense[gift_id]
+            if not first:
+                dense[gift_id] = first = line
+            return first
+        return self._sparse.setdefault(gift_id, line)

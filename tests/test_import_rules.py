@@ -1,0 +1,71 @@
+"""The import's file-level rules, as the one rule layer applies them for both writers."""
+
+import io
+
+from django.test import SimpleTestCase, TestCase
+
+from giftapp.importers.pipeline import run_import
+from giftapp.importers.rules import SeenIds
+from giftapp.models import Gift, Visit
+
+from .factories import make_regime
+from .test_import_registry_csv import csv_bytes, row
+
+# Rows that only the file so far shows to be wrong: a repeated id, and a dateless row naming
+# a visit that only a rejected row would have created.
+FILE_RULE_ROWS = [
+    row(id="1", visit="summit-2024"),  # creates the visit
+    row(id="1", visit="another-2024", item="Repeats an id"),  # rejected: creates nothing
+    row(id="3", visit="another-2024", date="", item="Names it, undated"),
+    row(id="4", visit="summit-2024", date="", item="Names the first, undated"),
+]
+
+
+class SeenIdsTests(SimpleTestCase):
+    def test_the_first_line_to_give_an_id_is_remembered(self):
+        seen = SeenIds()
+        self.assertEqual(seen.first_line(42, 2), 2)
+        self.assertEqual(seen.first_line(7, 3), 3)
+        self.assertEqual(seen.first_line(42, 9), 2)
+        self.assertEqual(seen.first_line(7, 10), 3)
+
+    def test_ids_beyond_the_dense_range_and_odd_ones_are_kept_too(self):
+        seen = SeenIds()
+        for gift_id in (SeenIds.DENSE_IDS, 10**15, 0, -5):
+            self.assertEqual(seen.first_line(gift_id, 4), 4)
+            self.assertEqual(seen.first_line(gift_id, 5), 4)
+
+    def test_a_dense_id_costs_four_bytes_not_an_object(self):
+        seen = SeenIds()
+        for gift_id in range(1, 100_001):
+            seen.first_line(gift_id, gift_id + 1)
+        self.assertLessEqual(seen._dense.buffer_info()[1], 2 * 100_001)
+        self.assertEqual(seen._sparse, {})
+
+
+class FileRuleTests(TestCase):
+    """Both writers (the database's own, and the ORM on PostgreSQL too, through the parity
+    tests) reject what only the file so far shows to be wrong."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_regime()
+
+    def load(self, rows, **options):
+        return run_import(io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv", **options)
+
+    def test_a_repeated_id_is_rejected_on_its_later_line(self):
+        result = self.load([row(id="5"), row(id="6", item="Other"), row(id="5", item="Again")])
+        self.assertEqual(
+            [(p.line, p.column, p.reason) for p in result.problems],
+            [(4, "id", "The id is already on line 2.")],
+        )
+        self.assertFalse(Gift.objects.exists())
+
+    def test_a_visit_is_created_only_by_a_valid_row(self):
+        result = self.load(FILE_RULE_ROWS, skip_invalid=True)
+        self.assertEqual(
+            sorted((p.line, p.column) for p in result.problems), [(3, "id"), (4, "visit")]
+        )
+        self.assertEqual(list(Visit.objects.values_list("slug", flat=True)), ["summit-2024"])
+        self.assertEqual(Gift.objects.filter(visit__slug="summit-2024").count(), 2)
