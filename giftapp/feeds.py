@@ -1,17 +1,15 @@
 """Atom feeds of newly published gifts and sanctions flags (public records only)."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .models import Gift, SanctionsFlag
+from .queries.latest import newly_published_flags, newly_published_gifts
 from .sentences import gift_sentence
 from .templatetags.registry import fuzzy_date
 
 FEED_ITEMS = 50
-NEWEST_PUBLISHED = (F("published_at").desc(nulls_last=True), "-pk")
 
 
 def _html_paragraphs(*texts):
@@ -28,11 +26,7 @@ class LatestGiftsFeed(Feed):
     author_name = "Diplomatic Gift Registry"
 
     def items(self):
-        return (
-            Gift.objects.public()
-            .select_related("giver", "recipient", "visit")
-            .order_by(*NEWEST_PUBLISHED)[:FEED_ITEMS]
-        )
+        return newly_published_gifts().select_related("giver", "recipient", "visit")[:FEED_ITEMS]
 
     def item_title(self, gift):
         return gift.item
@@ -61,11 +55,7 @@ class LatestFlagsFeed(Feed):
     author_name = "Diplomatic Gift Registry"
 
     def items(self):
-        return (
-            SanctionsFlag.objects.public()
-            .select_related("gift", "regime")
-            .order_by(*NEWEST_PUBLISHED)[:FEED_ITEMS]
-        )
+        return newly_published_flags()[:FEED_ITEMS]
 
     def item_title(self, flag):
         return f"{flag.get_status_display()} · {flag.regime.label}: {flag.gift.item}"

@@ -116,7 +116,7 @@ ROOMS_ALLOWED = {
     "exports": {"backends", "models"},
     "importers": {"backends", "cache", "codes", "exports", "models", "text"},
     "queries": {"charts", "codes", "counts", "filters", "models", "sentences"},
-    "feeds": {"models", "sentences", "templatetags"},
+    "feeds": {"models", "queries", "sentences", "templatetags"},
     "views": {"exports", "filters", "models", "queries", "sentences"},
     "editorial": {"importers", "models", "templatetags", "text"},
 }

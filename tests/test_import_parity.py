@@ -20,6 +20,7 @@ from giftapp.importers.pipeline import run_import
 from giftapp.models import Gift, Leader, SanctionsFlag, Source, Visit
 
 from .factories import make_leader, make_regime, make_user
+from .registers import register_bytes
 from .test_import_registry_bulk import HOSTILE_FILE
 from .test_import_registry_csv import csv_bytes, row
 from .test_import_rules import FILE_RULE_ROWS
@@ -169,6 +170,16 @@ class WriterParityTests(TestCase):
 
     def test_a_hostile_registry_file_is_written_alike(self):
         self.assertSameBothWays(csv_bytes(HOSTILE_FILE), "registry", skip_invalid=True)
+
+    def test_the_whole_uk_register_is_written_alike(self):
+        data = register_bytes("uk-ministers-gifts-2024-2025.csv")
+        outcome = self.assertSameBothWays(data, "uk-ministers", skip_invalid=True)
+        self.assertGreater(len(outcome[5]["gifts"]), 100)
+
+    def test_the_whole_us_register_is_written_alike(self):
+        data = register_bytes("us-federal-register-gifts-1999-2018.csv")
+        outcome = self.assertSameBothWays(data, "us-federal-register", skip_invalid=True)
+        self.assertGreater(len(outcome[5]["gifts"]), 8000)
 
     def test_the_files_own_rules_are_applied_alike(self):
         self.assertSameBothWays(csv_bytes(FILE_RULE_ROWS), "registry", skip_invalid=True)

@@ -53,6 +53,15 @@ from .rules import PUBLISHER_LENGTH, SOURCE_TITLE_LENGTH, free_slug
 STAGING = "import_staging"
 # The staged columns COPY fills, each with its type, so that COPY never has to guess
 # from the Python values.
+# The gift's own fields an entry gives are staged as the model types them.
+COPY_TYPES = {
+    "CharField": "text",
+    "TextField": "text",
+    "PositiveIntegerField": "int4",
+    "IntegerField": "int4",
+    "DateField": "date",
+    "DecimalField": "numeric",
+}
 STAGED = (
     ("line", "int4"),
     ("entry", "int4"),
@@ -60,10 +69,10 @@ STAGED = (
     ("import_key", "text"),
     ("giver_title", "text"),
     ("recipient_title", "text"),
-    ("item", "text"),
-    ("description", "text"),
-    ("category", "text"),
-    ("quantity", "int4"),
+    *(
+        (name, COPY_TYPES[Gift._meta.get_field(name).get_internal_type()])
+        for name in Gift.ENTRY_FIELDS
+    ),
     ("giver_id", "int8"),
     ("recipient_id", "int8"),
     ("giver_country", "text"),
@@ -71,14 +80,6 @@ STAGED = (
     ("giver_as_reported", "text"),
     ("recipient_as_reported", "text"),
     ("visit_slug", "text"),
-    ("date", "date"),
-    ("date_precision", "text"),
-    ("value", "numeric"),
-    ("currency", "text"),
-    ("value_usd", "numeric"),
-    ("value_note", "text"),
-    ("disposition", "text"),
-    ("notes", "text"),
     ("publication_status", "text"),
     ("retraction_reason", "text"),
     ("source_hash", "text"),
@@ -457,10 +458,7 @@ class PostgresImport:
             entry.import_key,
             entry.giver.title if imp.has_titles else "",
             entry.recipient.title if imp.has_titles else "",
-            entry.item,
-            entry.description,
-            entry.category,
-            entry.quantity,
+            *(getattr(entry, name) for name in Gift.ENTRY_FIELDS),
             self.party(entry.giver),
             self.party(entry.recipient),
             entry.giver.country,
@@ -468,14 +466,6 @@ class PostgresImport:
             entry.giver.as_reported,
             entry.recipient.as_reported,
             entry.visit_slug,
-            entry.date,
-            entry.date_precision,
-            entry.value,
-            entry.currency,
-            entry.value_usd,
-            entry.value_note,
-            entry.disposition,
-            entry.notes,
             status,
             imp.retraction_reason_for(status),
             entry_digest(row, entry),

@@ -1,7 +1,7 @@
 """The home page: counts, the countries most active, the latest gifts and flags."""
 
-from ..models import Gift, SanctionsFlag
 from .countries import country_activity
+from .latest import newly_published_flags, newly_published_gifts
 
 HOME_LATEST_GIFTS = 10
 HOME_LATEST_FLAGS = 5
@@ -19,11 +19,7 @@ def home_page():
         "total_visits": totals["visits"],
         "total_countries": len(countries),
         "total_flagged": totals["flagged"],
-        "latest_gifts": Gift.objects.public()
-        .for_listing()
-        .order_by("-published_at", "-pk")[:HOME_LATEST_GIFTS],
-        "latest_flags": SanctionsFlag.objects.public()
-        .select_related("regime", "gift")
-        .order_by("-published_at", "-pk")[:HOME_LATEST_FLAGS],
+        "latest_gifts": newly_published_gifts().for_listing()[:HOME_LATEST_GIFTS],
+        "latest_flags": newly_published_flags()[:HOME_LATEST_FLAGS],
         "top_countries": top_countries,
     }
