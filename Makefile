@@ -1,7 +1,8 @@
 # Two commands: `make demo` (local demo on SQLite) and `make test` (the whole suite).
 # `make test` runs on DATABASE_URL when it is set (PostgreSQL in CI), else on SQLite.
 
-UV ?= uv
+# uv from the PATH, or else installed once into .tools/ with the python3 at hand.
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 DEMO_ENV = DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 # Production settings, except that the test server speaks plain HTTP.
 TEST_ENV = DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789 \
@@ -12,6 +13,9 @@ TEST_ENV = DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789 
 PORT ?= 8000
 
 install:
+	@command -v $(UV) >/dev/null 2>&1 || { \
+		echo "Installing uv into .tools/ (once)"; \
+		python3 -m venv $(CURDIR)/.tools && $(CURDIR)/.tools/bin/python -m pip install --quiet uv; }
 	$(UV) sync --frozen
 
 demo: install
