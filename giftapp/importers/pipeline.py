@@ -77,8 +77,14 @@ FORMATS = {
     "us-federal-register": "giftapp.importers.us_federal_register.UsFederalRegisterAdapter",
     "uk-ministers": "giftapp.importers.uk_ministers.UkMinistersAdapter",
 }
-# What an import writes to.
-IMPORTED_MODELS = (Gift, Leader, Visit, Source, SanctionsFlag, ImportBatch)
+# What an import writes to, by the name its counts go under (result.ENTITIES).
+IMPORTED_MODELS = {
+    "gifts": Gift,
+    "leaders": Leader,
+    "visits": Visit,
+    "sources": Source,
+    "flags": SanctionsFlag,
+}
 # The PostgreSQL stager of a format, where it has a faster one than the general one.
 STAGERS = {"registry": RegistryImport}
 CHUNK = 500
@@ -353,7 +359,11 @@ class Importer:
         if result.written:
             bump_public_version()  # bulk writes send no signals
             # The next query plans on what the tables now hold, not on what they held.
-            backend().analyze(IMPORTED_MODELS)
+            backend().analyze(
+                model
+                for entity, model in IMPORTED_MODELS.items()
+                if any(result.counts[entity].get(k) for k in ("created", "updated"))
+            )
         else:
             result.batch = None
 
