@@ -12,6 +12,7 @@ from django.test import TestCase
 
 from giftapp.exports.interchange import HEADER
 from giftapp.importers.pipeline import ImportFileError, run_import
+from giftapp.importers.reading import CELL_LIMIT
 from giftapp.models import (
     Gift,
     ImportBatch,
@@ -312,11 +313,13 @@ class HostileFileTests(TestCase):
         self.assertFalse(result.written)
         self.assertIn("cells where the header has 22", str(result.problems[0]))
 
-    def test_a_one_megabyte_description_is_stored(self):
-        big = "x" * 1_000_000
-        result = load(csv_bytes([row(description=big)]))
+    def test_a_description_up_to_the_cell_limit_is_stored_and_a_longer_one_rejected(self):
+        result = load(csv_bytes([row(description="x" * CELL_LIMIT)]))
         self.assertTrue(result.written)
-        self.assertEqual(len(Gift.objects.get().description), 1_000_000)
+        self.assertEqual(len(Gift.objects.get().description), CELL_LIMIT)
+        result = load(csv_bytes([row(item="Longer", description="x" * (CELL_LIMIT + 1))]))
+        self.assertFalse(result.written)
+        self.assertEqual([(p.line, p.column) for p in result.problems], [(2, "description")])
 
     def test_a_too_long_item_is_reported_with_its_column(self):
         result = load(csv_bytes([row(item="x" * 1000)]))

@@ -8,7 +8,6 @@ the real ones.
 """
 
 import hashlib
-from importlib import import_module
 
 from django.db import transaction
 
@@ -30,6 +29,7 @@ from ..models import (
     is_reviewer,
 )
 from ..text import fold, fold_all
+from . import formats
 from .base import RowError, RowErrors, Skip
 from .bulk import PostgresImport, fill_rejected_cells
 from .reading import (
@@ -70,13 +70,10 @@ from .rules import (
     free_slug,
 )
 
+FORMATS = formats.FORMATS
+
 __all__ = ["ENTITIES", "FORMATS", "REJECT_REASON", "ImportFileError", "Importer", "run_import"]
 
-FORMATS = {
-    "registry": "giftapp.importers.registry.RegistryAdapter",
-    "us-federal-register": "giftapp.importers.us_federal_register.UsFederalRegisterAdapter",
-    "uk-ministers": "giftapp.importers.uk_ministers.UkMinistersAdapter",
-}
 # What an import writes to, by the name its counts go under (result.ENTITIES).
 IMPORTED_MODELS = {
     "gifts": Gift,
@@ -92,12 +89,9 @@ CHUNK = 500
 
 def get_adapter(name):
     try:
-        module, _, cls = FORMATS[name].rpartition(".")
-    except KeyError:
-        raise ImportFileError(
-            f"Unknown format {name!r}; use one of: {', '.join(FORMATS)}."
-        ) from None
-    return getattr(import_module(module), cls)()
+        return formats.get_adapter(name)
+    except formats.UnknownFormat as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 class Importer:
@@ -145,7 +139,8 @@ class Importer:
             if progress:
                 progress(1)
             if shape:
-                self._reject(line, {}, [Problem(line, "", "", f"The row {shape}.")])
+                column, reason = shape
+                self._reject(line, {}, [Problem(line, column, "", reason)])
                 continue
             if getattr(adapter, "strip_formula_quote", False):
                 raw = strip_formula_quotes(raw)

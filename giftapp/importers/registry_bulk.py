@@ -17,7 +17,7 @@ import re
 from ..models import Category, Disposition, PublicationStatus
 from ..text import fold
 from .bulk import STAGED_COLUMNS, STAGED_TYPES, STAGING, PostgresImport
-from .reading import REJECT_REASON, csv_reader, shape_problem, strip_formula_quotes
+from .reading import CELL_LIMIT, REJECT_REASON, csv_reader, row_problem, strip_formula_quotes
 from .registry import _sanctions, parse_date
 from .result import RETRACTED_WITHOUT_REASON, Problem
 from .rules import COUNTRIES, CURRENCIES, ITEM_LENGTH, NAME_LENGTH, VALUE_NOTE_LENGTH
@@ -70,9 +70,9 @@ class RegistryImport(PostgresImport):
                     line = reader.line_num + 1
                     continue
                 result.rows += 1
-                if len(cells) != width:
-                    problem = f"The row {shape_problem(cells, header)}."
-                    imp._reject(line, {}, [Problem(line, "", "", problem)])
+                if len(cells) != width or (len(joined) > CELL_LIMIT and row_problem(cells, header)):
+                    column, reason = row_problem(cells, header)
+                    imp._reject(line, {}, [Problem(line, column, "", reason)])
                 elif (text := plain_line(cells, joined, line)) is not None:
                     lines.append(text)
                     if len(lines) == FLUSH_ROWS:
