@@ -71,6 +71,15 @@ class AdminEntryTests(TestCase):
         }
         return data | GIFT_INLINES | overrides
 
+    def test_a_description_longer_than_an_import_accepts_is_a_form_error(self):
+        from giftapp.models.base import TEXT_LIMIT
+
+        data = self.gift_data(description="x" * (TEXT_LIMIT + 1))
+        response = self.client.post("/admin/giftapp/gift/add/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Ensure this value has at most 100000 characters")
+        self.assertFalse(Gift.objects.filter(item="Porcelain vase").exists())
+
     def visit_data(self, **overrides):
         data = {
             "title": "Kim Jong Un's second visit to Russia",

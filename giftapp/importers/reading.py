@@ -8,14 +8,14 @@ import io
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..models.base import TEXT_LIMIT
 from .formats import format_of
 
 REJECT_REASON = "reject_reason"  # the extra column of a rejects file, ignored on re-import
 FIELD_LIMIT = 16 * 1024 * 1024  # past this the csv module cannot read the file at all
-# The longest cell a row may have, in characters: the longest of the four public registers
-# has 21,415 (a US notice's description). A longer one rejects its row before any parser
-# sees it.
-CELL_LIMIT = 100_000
+# The longest cell a row may have, in characters, the limit of a gift's free text: a longer
+# one rejects its row before any parser sees it.
+CELL_LIMIT = TEXT_LIMIT
 
 csv.field_size_limit(FIELD_LIMIT)
 

@@ -115,6 +115,11 @@ class PublishableQuerySet(models.QuerySet):
 # else would only slow every write, bulk imports most.
 HISTORY_UNINDEXED = ["import_batch", "publication_status"]
 
+# The longest free text a gift's form and an import accept, in characters: the longest cell
+# of the four public registers has 21,415 (a US notice's description). So an export of any
+# record imports again.
+TEXT_LIMIT = 100_000
+
 
 NO_SOURCE_PROBLEM = "Add at least one source before publishing."
 COUNTRIES_PROBLEM = "Give both the giver's and the recipient's country before publishing."

@@ -18,6 +18,7 @@ from ..text import fold, fold_all
 from .base import (
     COUNTRIES_PROBLEM,
     HISTORY_UNINDEXED,
+    TEXT_LIMIT,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
@@ -216,7 +217,7 @@ class Gift(TimeStamped, Publishable):
     DatePrecision = DatePrecision
 
     item = models.CharField(max_length=300, help_text="A short name for the gift.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_LIMIT)
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
     quantity = models.PositiveIntegerField(
         null=True,
@@ -234,8 +235,12 @@ class Gift(TimeStamped, Publishable):
     recipient_title = models.CharField(max_length=300, blank=True, help_text="Office at the time.")
     giver_country = CountryField(blank=True)
     recipient_country = CountryField(blank=True)
-    giver_as_reported = models.TextField(blank=True, help_text="The register's verbatim text.")
-    recipient_as_reported = models.TextField(blank=True, help_text="The register's verbatim text.")
+    giver_as_reported = models.TextField(
+        blank=True, max_length=TEXT_LIMIT, help_text="The register's verbatim text."
+    )
+    recipient_as_reported = models.TextField(
+        blank=True, max_length=TEXT_LIMIT, help_text="The register's verbatim text."
+    )
     visit = models.ForeignKey(
         Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="gifts"
     )
@@ -261,7 +266,9 @@ class Gift(TimeStamped, Publishable):
     disposition = models.CharField(
         max_length=20, choices=Disposition.choices, default=Disposition.UNKNOWN
     )
-    notes = models.TextField(blank=True, help_text="Public context, shown on the gift page.")
+    notes = models.TextField(
+        blank=True, max_length=TEXT_LIMIT, help_text="Public context, shown on the gift page."
+    )
     import_key = models.CharField(
         max_length=200,
         blank=True,
