@@ -912,9 +912,8 @@ class UsFederalRegisterAdapter(Adapter):
         value, value_note = self._value(part.values)
         item = self._item(head)
         category = infer_category(head or entry_text, part.disposition)
+        # Only what the register says: travel is not assumed used up.
         disposition = classify_disposition(part.disposition) or "unknown"
-        if category == "travel" and disposition == "unknown" and not part.disposition:
-            disposition = "consumed"  # travel and hospitality are used up when received
         notes = []
         if period:
             notes.append(f"Received {period}; the date given is the first day.")
