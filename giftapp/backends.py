@@ -1,11 +1,11 @@
-"""The database the registry runs on, chosen once per connection: PostgreSQL in production,
+"""The database the registry runs on, told by the connection: PostgreSQL in production,
 SQLite for the zero-setup demo and the second run of the tests.
 
 Code that must work differently on the two asks `backend()` what the database can do, and
 never looks at the connection's vendor itself. What PostgreSQL adds:
 - aggregates kept by statement triggers (migrations 0002 to 0009): facet counts and
   activity counts read from them instead of counting the gifts;
-- COPY, for imports (importers/bulk.py) and CSV exports (export.py);
+- COPY, for imports (importers/bulk.py) and CSV exports (exports/csv_stream.py);
 - sequences, for the public data version (cache.py) and for ids an import sets itself;
 - snapshots, for a consistent backup while editors work.
 """

@@ -38,6 +38,13 @@ class SeenIdsTests(SimpleTestCase):
             self.assertEqual(seen.first_line(gift_id, 4), 4)
             self.assertEqual(seen.first_line(gift_id, 5), 4)
 
+    def test_the_array_never_outgrows_its_bound(self):
+        seen = SeenIds()
+        seen.first_line(SeenIds.DENSE_IDS - 1, 2)
+        seen.first_line(SeenIds.DENSE_IDS - 2, 3)
+        self.assertEqual(len(seen._dense), SeenIds.DENSE_IDS)
+        self.assertEqual(seen.first_line(SeenIds.DENSE_IDS - 1, 9), 2)
+
     def test_a_dense_id_costs_four_bytes_not_an_object(self):
         seen = SeenIds()
         for gift_id in range(1, 100_001):

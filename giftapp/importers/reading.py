@@ -1,6 +1,6 @@
 """Reading a register file: its header checked against the format, its rows as dicts with
 their line numbers, and the hashes that tell a changed file or row from an unchanged one.
-Nothing here knows the database."""
+Nothing here queries the database."""
 
 import csv
 import hashlib

@@ -52,7 +52,8 @@ class SeenIds:
 
     Registry ids are dense, so they are kept in an array indexed by id (four bytes an
     id, a few megabytes for a million-row file) rather than a dict (about a hundred);
-    an id beyond DENSE_IDS, or not positive, goes to a dict."""
+    an id beyond DENSE_IDS, or not positive, goes to a dict. The array never holds more
+    than DENSE_IDS entries (64 MB), whatever ids a file gives."""
 
     DENSE_IDS = 1 << 24
 
@@ -65,8 +66,8 @@ class SeenIds:
         if 0 < gift_id < self.DENSE_IDS:
             dense = self._dense
             if gift_id >= len(dense):
-                grow = max(gift_id + 1, 2 * len(dense)) - len(dense)
-                dense.frombytes(bytes(grow * dense.itemsize))
+                size = min(max(gift_id + 1, 2 * len(dense)), self.DENSE_IDS)
+                dense.frombytes(bytes((size - len(dense)) * dense.itemsize))
             first = dense[gift_id]
             if not first:
                 dense[gift_id] = first = line
