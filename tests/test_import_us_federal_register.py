@@ -517,3 +517,37 @@ class UsFederalRegisterFullFileTests(SimpleTestCase):
         self.assertEqual(imported + sum(skipped.values()) + sum(rejected.values()), 8392)
         self.assertGreater(entries, imported)  # cells with several entries
         self.assertLess(sum(rejected.values()), 10)
+
+
+class CraftedCellTests(SimpleTestCase):
+    """The notice's text is cleaned in time that grows with its length, not its square."""
+
+    CRAFTED = {
+        "a backslash and digits": lambda n: "\\" + "1" * n,
+        "digits, then spaces": lambda n: "\\" + "1" * (n // 2) + " " * (n // 2),
+        "digits, spaces, digits": lambda n: "\\" + "1" * (n // 3) + " " * (n // 3) + "1" * (n // 3),
+        "digits and dashes": lambda n: ("1-" * n)[:n],
+    }
+
+    def test_a_crafted_cell_ten_times_longer_takes_about_ten_times_longer(self):
+        import time
+
+        from giftapp.importers.us_federal_register import tidy
+
+        for name, crafted in self.CRAFTED.items():
+            with self.subTest(name):
+                times = []
+                for n in (10_000, 100_000):
+                    text = crafted(n)
+                    started = time.perf_counter()
+                    tidy(text)
+                    times.append(time.perf_counter() - started)
+                # Linear work takes about 10 times as long; quadratic about 100 times.
+                self.assertLess(times[1], 30 * times[0] + 0.05, times)
+
+    def test_the_fractions_of_the_notices_are_still_read(self):
+        from giftapp.importers.us_federal_register import tidy
+
+        for text in ("Rug, 3\\3/4\\ by 5", "Rug, 3\\1/ 2\\ by 5", "Rug, 3\\1 2\\ by 5"):
+            with self.subTest(text):
+                self.assertRegex(tidy(text), r"3 [13]/[24] by 5")
