@@ -261,6 +261,22 @@ class UsFederalRegisterSliceTests(SimpleTestCase):
         self.assertEqual(ranged.value_note, "between $250.00 and $500.00")
         self.assertEqual(self.entry("1507").value_note, "between $1,000.00 and $1,500.00")
 
+    def test_dots_for_thousands_are_read(self):
+        # Row 6365 of the register: "Silver sword in wooden case. … Est. Value-- $1.650.00."
+        _header, rows = register_rows(FULL_REGISTER)
+        line, row = next((n, r) for n, r in enumerate(rows, start=2) if r["id"] == "6365")
+        (entry,) = self.adapter.entries(row, line)
+        self.assertEqual(
+            (entry.value, entry.currency, entry.value_note), (Decimal("1650.00"), "USD", "")
+        )
+
+    def test_an_unreadable_amount_is_said_in_the_note_not_guessed(self):
+        (entry,) = self.changed(
+            "1", gift_description="Vase. Rec'd--3/1/2010. Est. Value--$1.2.3. Retained."
+        )
+        self.assertIsNone(entry.value)
+        self.assertEqual(entry.value_note, "given as “1.2.3”, not a readable amount")
+
     def test_an_unknown_value_is_no_value(self):
         entry = self.entry("8141")  # "Est. Value-- Unknown."
         self.assertEqual((entry.value, entry.value_usd, entry.currency), (None, None, ""))

@@ -302,6 +302,8 @@ _LESS_THAN = re.compile(r"(?i)^\W*(?:under|less than)\b")
 
 _NOT_DIGITS = re.compile(r"[$\s]")
 _DECIMAL_COMMA = re.compile(r"\d+(?:,\d{3})*,\d{2}")
+# "$1.650.00" (four notices of 2014): dots for thousands, and one before the cents.
+_THOUSANDS_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+\.\d{2}")
 _RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\$?\s*\d")
 _PER_ITEM = re.compile(r"(?i)\b(?:ea\.?|each|apiece|per\s+[a-z]+)")
 
@@ -315,6 +317,9 @@ def _decimal(text):
     if _DECIMAL_COMMA.fullmatch(number):
         head, _, cents = number.rpartition(",")
         number = f"{head.replace(',', '')}.{cents}"
+    elif _THOUSANDS_DOTS.fullmatch(number):
+        head, _, cents = number.rpartition(".")
+        number = f"{head.replace('.', '')}.{cents}"
     try:
         amount = Decimal(number.replace(",", ""))
     except InvalidOperation:
@@ -336,7 +341,9 @@ def read_value(text, start=0):
     if total:
         value, note = _decimal(total), ""
     elif not amounts:
-        value, note = None, ""
+        # Digits that are no amount ("$1.2.3"): said, never guessed.
+        said = listed.strip()
+        value, note = None, (f"given as “{said[:60]}”, not a readable amount" if said else "")
     elif _MORE_THAN.match(head):
         value, note = None, f"more than ${amounts[0]:,}"
     elif _LESS_THAN.match(head):
