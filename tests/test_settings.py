@@ -86,3 +86,28 @@ def test_production_settings_start_with_what_they_need():
 def test_local_development_needs_nothing():
     result = import_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_makemigrations_check_runs_without_production_secrets(tmp_path):
+    """The migrations check reads only the code: it needs no SECRET_KEY, while every
+    command that serves or touches data still refuses without one (above)."""
+    clean = {k: v for k, v in os.environ.items() if k not in _SETTINGS_VARIABLES}
+    manage = os.path.join(os.path.dirname(os.path.dirname(__file__)), "manage.py")
+    result = subprocess.run(
+        [sys.executable, manage, "makemigrations", "--check", "--dry-run"],
+        env=clean | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    served = subprocess.run(
+        [sys.executable, manage, "check"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert served.returncode != 0
+    assert "SECRET_KEY is not set" in served.stderr
