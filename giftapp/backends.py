@@ -20,21 +20,20 @@ class SQLite:
     copies_rows = False  # imports write through the ORM, exports through the csv module
     has_sequences = False
 
-    def __init__(self, connection):
-        self.connection = connection
-
-    def analyze(self, models):
+    def analyze(self, models, using="default"):
         """Gather the planner's statistics on the tables of these models (after a bulk
         write, so that the next query is planned on what the tables now hold)."""
-        with self.connection.cursor() as cursor:
+        connection = connections[using]
+        with connection.cursor() as cursor:
             for table in tables_of(models):
-                cursor.execute(f"ANALYZE {self.connection.ops.quote_name(table)}")
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
-    def reset_sequences(self, models):
+    def reset_sequences(self, models, using="default"):
         """Move the id sequences past the largest ids (after rows were written with ids of
         their own)."""
-        with self.connection.cursor() as cursor:
-            for sql in self.connection.ops.sequence_reset_sql(no_style(), models):
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
 
     def read_only_snapshot(self, cursor):
@@ -52,12 +51,12 @@ class PostgreSQL(SQLite):
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
 
-BACKENDS = {"postgresql": PostgreSQL, "sqlite": SQLite}
+# One of each, shared: they hold no state, and the page cache asks on every request.
+BACKENDS = {"postgresql": PostgreSQL(), "sqlite": SQLite()}
 
 
 def backend(using="default"):
-    connection = connections[using]
-    return BACKENDS[connection.vendor](connection)
+    return BACKENDS[connections[using].vendor]
 
 
 def tables_of(models):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
-from ..backends import backend
 from ..models import (
     CountryVisits,
     Gift,
@@ -24,13 +23,9 @@ from ..models import (
     Visit,
     VisitCountry,
 )
+from . import available
 
 PUBLISHED = PublicationStatus.PUBLISHED
-
-
-def available():
-    """Whether the database keeps the activity counts (backends.py)."""
-    return backend().keeps_aggregates
 
 
 # Gifts ---------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Val
 from django.db.models.functions import ExtractYear, LPad, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from ..backends import backend
 from ..models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
+from . import available
 
 # Filters the aggregate cannot answer.
 GIFT_ONLY_FILTERS = (
@@ -106,11 +106,6 @@ FROM giftapp_gift WHERE publication_status = 'published'
 GROUP BY 1, 2, 3, 4, 5;
 {ROLLUP_SQL.format(source="giftapp_giftfacet")};
 """
-
-
-def available():
-    """Whether the database keeps the aggregates (backends.py)."""
-    return backend().keeps_aggregates
 
 
 def rebuild():

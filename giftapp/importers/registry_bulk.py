@@ -70,8 +70,11 @@ class RegistryImport(PostgresImport):
                     line = reader.line_num + 1
                     continue
                 result.rows += 1
-                if len(cells) != width or (len(joined) > CELL_LIMIT and row_problem(cells, header)):
-                    column, reason = row_problem(cells, header)
+                # The cells' total length tells cheaply that none can be too long.
+                if (len(cells) != width or len(joined) > CELL_LIMIT) and (
+                    problem := row_problem(cells, header)
+                ):
+                    column, reason = problem
                     imp._reject(line, {}, [Problem(line, column, "", reason)])
                 elif (text := plain_line(cells, joined, line)) is not None:
                     lines.append(text)

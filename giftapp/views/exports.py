@@ -1,5 +1,5 @@
 """The gift list's exports, ?format=csv and ?format=json: exactly the filtered public gifts,
-streamed (exports/csv.py, exports/interchange.py)."""
+streamed (exports/csv_stream.py, exports/interchange.py)."""
 
 import datetime
 import re
