@@ -146,6 +146,21 @@ class LayoutTests(SimpleTestCase):
         self.assertEqual(rooms - set(ROOMS_ALLOWED) - wiring, set())
 
 
+VIEW_LINES = 40  # a view parses, calls a query and renders; more means work in the wrong room
+
+
+class ThinViewTests(SimpleTestCase):
+    def test_no_view_is_longer_than_a_screenful(self):
+        long = []
+        for path in sorted((ROOT / "giftapp" / "views").glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.FunctionDef):
+                    lines = node.end_lineno - node.lineno + 1
+                    if lines > VIEW_LINES:
+                        long.append(f"{path.name}: {node.name} ({lines} lines)")
+        self.assertEqual(long, [])
+
+
 def application_references(tree):
     """What a migration takes from the project's own code: imports, and dotted names under
     giftapp.models that are not schema classes."""

@@ -10,7 +10,6 @@ history row must come out the same.
 import io
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -20,12 +19,11 @@ from giftapp.importers.pipeline import run_import
 from giftapp.models import Gift, Leader, SanctionsFlag, Source, Visit
 
 from .factories import make_leader, make_regime, make_user
-from .registers import register_bytes
+from .registers import SLICES, register_bytes
 from .test_import_registry_bulk import HOSTILE_FILE
 from .test_import_registry_csv import csv_bytes, row
 from .test_import_rules import FILE_RULE_ROWS
 
-SLICES = Path(__file__).resolve().parent / "fixtures" / "registers"
 # What differs between two imports of one file whatever the writer: ids, clocks, batches.
 VOLATILE = re.compile(r"(^id$|_id$|_at$|^history_date$|^history_id$|^import_batch)")
 

@@ -12,7 +12,7 @@ from giftapp.models import Gift, Visit
 
 from .factories import make_regime
 from .registers import SLICES, register_rows
-from .test_import_registry_csv import csv_bytes, row
+from .test_import_registry_csv import csv_bytes, load, row
 
 # Rows that only the file so far shows to be wrong: a repeated id, and a dateless row naming
 # a visit that only a rejected row would have created.
@@ -61,11 +61,10 @@ class FileRuleTests(TestCase):
     def setUpTestData(cls):
         make_regime()
 
-    def load(self, rows, **options):
-        return run_import(io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv", **options)
-
     def test_a_repeated_id_is_rejected_on_its_later_line(self):
-        result = self.load([row(id="5"), row(id="6", item="Other"), row(id="5", item="Again")])
+        result = load(
+            csv_bytes([row(id="5"), row(id="6", item="Other"), row(id="5", item="Again")])
+        )
         self.assertEqual(
             [(p.line, p.column, p.reason) for p in result.problems],
             [(4, "id", "The id is already on line 2.")],
@@ -73,7 +72,7 @@ class FileRuleTests(TestCase):
         self.assertFalse(Gift.objects.exists())
 
     def test_a_visit_is_created_only_by_a_valid_row(self):
-        result = self.load(FILE_RULE_ROWS, skip_invalid=True)
+        result = load(csv_bytes(FILE_RULE_ROWS), skip_invalid=True)
         self.assertEqual(
             sorted((p.line, p.column) for p in result.problems), [(3, "id"), (4, "visit")]
         )
