@@ -11,6 +11,7 @@ TEST_ENV = DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789 
 .PHONY: install demo test lint serve backup restore
 
 PORT ?= 8000
+DEMO_PORT ?= 8000
 
 install:
 	@command -v $(UV) >/dev/null 2>&1 || { \
@@ -21,8 +22,9 @@ install:
 demo: install
 	$(DEMO_ENV) $(UV) run python manage.py migrate --noinput
 	$(DEMO_ENV) $(UV) run python manage.py load_demo
+	$(DEMO_ENV) $(UV) run python manage.py load_registers
 	$(DEMO_ENV) $(UV) run python manage.py create_local_admin
-	$(DEMO_ENV) $(UV) run python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(UV) run python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
 test: install
 	$(TEST_ENV) $(UV) run pytest $(PYTEST_ARGS)

@@ -40,6 +40,13 @@ class SQLite:
         """Make the transaction just opened read one consistent snapshot; SQLite's
         transactions already do."""
 
+    def insert(self, model, names, rows, batch_size=2000, using="default"):
+        """Insert new records, given as rows of values for the fields named, as fast as
+        the database allows, without signals or returned ids: bulk_create here."""
+        model.objects.using(using).bulk_create(
+            (model(**dict(zip(names, row, strict=True))) for row in rows), batch_size=batch_size
+        )
+
 
 class PostgreSQL(SQLite):
     name = "postgresql"
@@ -49,6 +56,19 @@ class PostgreSQL(SQLite):
 
     def read_only_snapshot(self, cursor):
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def insert(self, model, names, rows, batch_size=2000, using="default"):
+        """COPY the rows in: several times faster than INSERT for thousands of rows with
+        large values (a register entry's cells)."""
+        connection = connections[using]
+        fields = [model._meta.get_field(name) for name in names]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(
+                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+                )
 
 
 # One of each, shared: they hold no state, and the page cache asks on every request.

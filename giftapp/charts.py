@@ -35,6 +35,7 @@ class YearChart:
     baseline: float = 0
     plot_right: float = 0
     bars: list[Bar] = field(default_factory=list)
+    gaps: list[dict] = field(default_factory=list)  # years no register covers
     ticks: list[dict] = field(default_factory=list)
     year_labels: list[dict] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
@@ -68,11 +69,13 @@ def year_step(slot_width, min_gap=34):
     return _YEAR_STEPS[-1]
 
 
-def years_chart(given, received, *, width=640, height=220):
+def years_chart(given, received, *, covered=None, width=640, height=220):
     """Gifts per year, given and received side by side, for every year from the first to
     the last with a gift (years without gifts keep their place at zero).
 
-    `given` and `received` map a year to a count. Returns None when both are empty.
+    `given` and `received` map a year to a count. `covered`, when given, is the set of
+    years some register covers: a year outside it without gifts is marked as a gap (no
+    register covers it), not drawn as zero. Returns None when both are empty.
     """
     years = sorted(set(given) | set(received))
     if not years:
@@ -98,7 +101,20 @@ def years_chart(given, received, *, width=640, height=220):
         slot_x = chart.left + index * slot
         middle = slot_x + slot / 2
         n_given, n_received = given.get(year, 0), received.get(year, 0)
-        chart.rows.append({"year": year, "given": n_given, "received": n_received})
+        gap = covered is not None and year not in covered and not (n_given or n_received)
+        chart.rows.append(
+            {"year": year, "given": n_given, "received": n_received, "covered": not gap}
+        )
+        if gap:
+            chart.gaps.append(
+                {
+                    "x": round(slot_x, 1),
+                    "y": chart.top,
+                    "width": round(slot, 1),
+                    "height": round(plot_height, 1),
+                    "label": f"{year}: no imported register covers this year",
+                }
+            )
         for left, n, css_class, verb in (
             (middle - bar_width - min(slot * 0.05, 1), n_given, "given", "given"),
             (middle + min(slot * 0.05, 1), n_received, "received", "received"),

@@ -107,7 +107,10 @@ def gift_sentence(gift, html=True):
     """'Given by Vladimir Putin (Russia) to Kim Jong Un (North Korea) on 19 June 2024, during
     Putin's state visit to the DPRK.' As HTML with links, or as plain text with html=False.
     The visit is named only when it is published."""
-    giver = _party(gift.giver, gift.giver_as_reported, gift.giver_country, "giver", html)
+    if gift.giver_not_stated and not (gift.giver or gift.giver_as_reported):
+        giver = "a giver not stated by the register"
+    else:
+        giver = _party(gift.giver, gift.giver_as_reported, gift.giver_country, "giver", html)
     recipient = _party(
         gift.recipient, gift.recipient_as_reported, gift.recipient_country, "recipient", html
     )

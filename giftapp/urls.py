@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(
         r"^countries/(?P<code>[A-Za-z]{2})/$", cached(pages.country_detail), name="country_detail"
     ),
+    path("registers/", cached(pages.register_list), name="register_list"),
     path("sanctions/", cached(pages.regime_list), name="regime_list"),
     path("sanctions/<str:code>/", cached(pages.regime_detail), name="regime_detail"),
     path("feeds/gifts/", cached(feeds.LatestGiftsFeed()), name="feed_gifts"),

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import TestCase
 
 from giftapp.importers.pipeline import run_import
-from giftapp.models import Gift, Leader, SanctionsFlag, Source, Visit
+from giftapp.models import Gift, Leader, RegisterEntry, SanctionsFlag, Source, Visit
 
 from .factories import make_leader, make_regime, make_user
 from .registers import SLICES, register_bytes
@@ -90,7 +90,14 @@ def registry():
         )
         for model in (Gift, Leader, Visit, Source, SanctionsFlag)
     }
+    gift_keys = dict(Gift.objects.values_list("pk", "import_key"))
+    entries = sorted(
+        (e.register, e.row, e.record, e.line, e.entry, e.status, e.reason, repr(e.cells))
+        + (gift_keys.get(e.gift_id), e.source_url, e.source_note)
+        for e in RegisterEntry.objects.all()
+    )
     return {
+        "entries": entries,
         "gifts": sorted(gifts, key=repr),
         "leaders": sorted(repr(plain(leader)) for leader in Leader.objects.all()),
         "visits": sorted(repr(plain(visit)) for visit in Visit.objects.all()),
@@ -178,6 +185,18 @@ class WriterParityTests(TestCase):
         data = register_bytes("us-federal-register-gifts-1999-2018.csv")
         outcome = self.assertSameBothWays(data, "us-federal-register", skip_invalid=True)
         self.assertGreater(len(outcome[5]["gifts"]), 8000)
+
+    def test_the_whole_second_us_transcription_is_written_alike(self):
+        data = register_bytes("us-foreign-gifts-1977-2022.csv")
+        outcome = self.assertSameBothWays(data, "us-foreign-gifts", skip_invalid=True, publish=True)
+        self.assertGreater(len(outcome[5]["gifts"]), 4000)
+        self.assertEqual(len(outcome[5]["entries"]), 4580)
+
+    def test_the_whole_toshakhana_record_is_written_alike(self):
+        data = register_bytes("pk-toshakhana-2002-2022.csv")
+        outcome = self.assertSameBothWays(data, "pk-toshakhana", skip_invalid=True, publish=True)
+        self.assertGreater(len(outcome[5]["gifts"]), 4000)
+        self.assertEqual(len(outcome[5]["entries"]), 4214)
 
     def test_the_files_own_rules_are_applied_alike(self):
         self.assertSameBothWays(csv_bytes(FILE_RULE_ROWS), "registry", skip_invalid=True)

@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +37,10 @@ def check_entry(test, entry):
     test.assertIsNotNone(entry.date)
     test.assertEqual(entry.value is None, entry.currency == "")
     test.assertIn(entry.currency, ("", "GBP"))
-    test.assertIsNone(entry.value_usd)
+    # Pounds convert to dollars at the year's average rate, and say so.
+    test.assertEqual(entry.value_usd is None, entry.value is None)
+    if entry.value is not None:
+        test.assertRegex(entry.value_usd_basis, r"^converted at the 202[45] average rate")
     test.assertRegex(entry.import_key, r"^uk-ministers:[0-9a-f]{12}:1$")
     sides = {entry.giver.country, entry.recipient.country}
     test.assertIn("GB", sides)
@@ -168,7 +172,9 @@ class UkMinistersSliceTests(SimpleTestCase):
         self.assertEqual(self.entry(value="£150").value, Decimal("150.00"))
         entry = self.entry(value="140", given_or_received="Given")
         self.assertEqual((entry.value, entry.currency), (Decimal("140.00"), "GBP"))
-        self.assertIsNone(entry.value_usd)
+        # In dollars at the year's average rate, which the basis gives.
+        rate = Decimal(re.search(r"\(([\d.]+) GBP per US\$\)", entry.value_usd_basis).group(1))
+        self.assertEqual(entry.value_usd, (Decimal(140) / rate).quantize(Decimal("0.01")))
         self.assertEqual(self.entry(value="£11,002").value, Decimal("11002.00"))
 
     def test_a_range_is_a_note_and_a_blank_is_nothing(self):

@@ -160,8 +160,12 @@ class UsFederalRegisterSliceTests(SimpleTestCase):
         self.assertNotIn("medallion", painting.description)
 
     def test_numbered_items_received_together_are_one_gift(self):
-        entry = self.entry("4")
-        self.assertEqual(entry.item, "Rosary with white glass beads and silver-tone crucifix")
+        entry = self.entry("4")  # "(1) Rosary … (2) Three limited edition Vatican coins …"
+        self.assertEqual(
+            entry.item,
+            "Rosary with white glass beads and silver-tone crucifix; Three limited edition "
+            "Vatican coins: bronze, silver, and 22…",
+        )
         self.assertEqual(entry.value, Decimal("1015.00"))
 
     def test_a_cell_without_a_received_marker_is_one_gift_dated_from_its_text(self):

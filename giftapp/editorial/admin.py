@@ -11,6 +11,7 @@ from ..models import (
     ImportBatch,
     Leader,
     LeaderRedirect,
+    RegisterEntry,
     SanctionsFlag,
     SanctionsRegime,
     Source,
@@ -354,6 +355,7 @@ class GiftAdmin(PublicationAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
             {
                 "fields": [
                     ("giver", "giver_country", "giver_title"),
+                    "giver_not_stated",
                     ("recipient", "recipient_country", "recipient_title"),
                     "giver_as_reported",
                     "recipient_as_reported",
@@ -363,7 +365,14 @@ class GiftAdmin(PublicationAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
         ("When", {"fields": ["visit", ("date", "date_precision")]}),
         (
             "Value and fate",
-            {"fields": [("value", "currency"), "value_usd", "value_note", "disposition"]},
+            {
+                "fields": [
+                    ("value", "currency"),
+                    ("value_usd", "value_usd_basis"),
+                    "value_note",
+                    "disposition",
+                ]
+            },
         ),
         (None, {"fields": ["notes", "sources"]}),
         (
@@ -451,6 +460,44 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+
+@admin.register(RegisterEntry)
+class RegisterEntryAdmin(admin.ModelAdmin):
+    """Every data row of every imported register, read-only: what the register said and
+    what became of it."""
+
+    list_display = ["__str__", "status", "gift", "reason", "batch"]
+    list_select_related = ["gift", "batch"]
+    list_filter = ["register", "status"]
+    search_fields = ["=row", "reason"]
+    raw_id_fields = ["gift", "batch"]
+    readonly_fields = [
+        "batch",
+        "register",
+        "row",
+        "record",
+        "line",
+        "entry",
+        "cells",
+        "gift",
+        "status",
+        "reason",
+        "source_url",
+        "source_note",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def has_view_permission(self, request, obj=None):

@@ -27,6 +27,7 @@ class SourceSpec:
     title: str
     publisher: str = ""
     published_on: datetime.date | None = None
+    kind: str = ""  # which source this is, in words: "the notice", "a search of …"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Entry:
     item: str
     giver: Party = field(default_factory=Party)
     recipient: Party = field(default_factory=Party)
+    giver_not_stated: bool = False  # the register does not name the giver (a stated fact)
     import_key: str = ""  # "register:row id:entry number"; "" for the registry format
     description: str = ""
     category: str = "other"
@@ -46,6 +48,7 @@ class Entry:
     currency: str = ""
     value_usd: Decimal | None = None
     value_note: str = ""
+    value_usd_basis: str = ""  # how value_usd was found when the register does not give it
     disposition: str = "unknown"
     notes: str = ""
     visit_slug: str = ""
@@ -85,6 +88,10 @@ class Adapter:
     name = ""  # the --format value, also the first part of import keys
     columns = ()  # the header the file must have (extra columns are an error too)
     id_column = ""  # the register's own row id; rows equal but for it are duplicates
+    # A public register keeps every data row as RegisterEntry records; the registry's own
+    # interchange format is the registry's record already and keeps none.
+    keeps_entries = True
+    record = 0  # the CSV record number of the row being read, set by the importer
 
     def entries(self, row, line):
         """Return the gifts in one row (a dict of column -> text), or raise RowError,

@@ -61,6 +61,7 @@ COPY_TYPES = {
     "IntegerField": "int4",
     "DateField": "date",
     "DecimalField": "numeric",
+    "BooleanField": "bool",
 }
 STAGED = (
     ("line", "int4"),
@@ -101,6 +102,8 @@ STAGED_DEFAULTS = {
     "import_key": "NOT NULL DEFAULT ''",
     "giver_title": "NOT NULL DEFAULT ''",
     "recipient_title": "NOT NULL DEFAULT ''",
+    "giver_not_stated": "NOT NULL DEFAULT false",
+    "value_usd_basis": "NOT NULL DEFAULT ''",
 }
 STAGING_TABLE = (
     f"CREATE TEMP TABLE {STAGING} ("

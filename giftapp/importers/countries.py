@@ -148,3 +148,19 @@ def _resolve(text):
         return None, ""
     code, note = found
     return (code, "") if code else (None, note)
+
+
+_OF = re.compile(r"(?i)\bof\s+")
+
+
+def country_in_text(text):
+    """The one country a donor's words name after an "of" ("Ambassador of the Republic of
+    Korea" -> "KR"), or "" when they name none, or several."""
+    found = set()
+    for segment in re.split(r"[,;()]", str(text or "")):
+        for match in _OF.finditer(segment):
+            code = _resolve(" ".join(segment[match.end() :].split()).strip(" ."))[0]
+            if code:
+                found.add(code)
+                break
+    return found.pop() if len(found) == 1 else ""

@@ -5,7 +5,19 @@ from importlib import import_module
 FORMATS = {
     "registry": "giftapp.importers.registry.RegistryAdapter",
     "us-federal-register": "giftapp.importers.us_federal_register.UsFederalRegisterAdapter",
+    "us-foreign-gifts": "giftapp.importers.us_foreign_gifts.UsForeignGiftsAdapter",
     "uk-ministers": "giftapp.importers.uk_ministers.UkMinistersAdapter",
+    "pk-toshakhana": "giftapp.importers.pk_toshakhana.PkToshakhanaAdapter",
+}
+
+
+# The public registers bundled under data/registers/ (README.md there: origin, terms,
+# SHA-256), compressed, with the format each is read in: `manage.py load_registers`.
+BUNDLED_REGISTERS = {
+    "us-federal-register-gifts-1999-2018.csv.xz": "us-federal-register",
+    "us-foreign-gifts-1977-2022.csv.xz": "us-foreign-gifts",
+    "uk-ministers-gifts-2024-2025.csv.xz": "uk-ministers",
+    "pk-toshakhana-2002-2022.csv.xz": "pk-toshakhana",
 }
 
 

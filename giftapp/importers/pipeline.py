@@ -17,10 +17,12 @@ from ..models import (
     COUNTRIES_PROBLEM,
     EDITABLE_BY_EDITORS,
     NO_SOURCE_PROBLEM,
+    EntryStatus,
     Gift,
     ImportBatch,
     Leader,
     PublicationStatus,
+    RegisterEntry,
     SanctionsFlag,
     SanctionsRegime,
     Source,
@@ -50,6 +52,7 @@ from .result import (
     RETRACTED_WITHOUT_REASON,
     Problem,
     Result,
+    RowLog,
     conflict_message,
     duplicate_id_message,
 )
@@ -85,6 +88,21 @@ IMPORTED_MODELS = {
 # The PostgreSQL stager of a format, where it has a faster one than the general one.
 STAGERS = {"registry": RegistryImport}
 CHUNK = 500
+ENTRY_CHUNK = 2000  # import keys or row ids per query
+ENTRY_COLUMNS = (
+    "batch_id",
+    "register",
+    "row",
+    "record",
+    "line",
+    "entry",
+    "cells",
+    "gift_id",
+    "status",
+    "reason",
+    "source_url",
+    "source_note",
+)
 
 
 def get_adapter(name):
@@ -113,6 +131,9 @@ class Importer:
         self._slugs = None
         self._sources = {}
         self._visits = {}
+        # Every data row of a public register is kept as RegisterEntry records.
+        self.keeps_entries = getattr(self.adapter, "keeps_entries", False)
+        self.row_log = {}  # line -> RowLog
 
     # Phase one: read and validate ------------------------------------------------------
 
@@ -138,6 +159,8 @@ class Importer:
             result.rows += 1
             if progress:
                 progress(1)
+            if self.keeps_entries:
+                self._log_row(line, raw, shape)
             if shape:
                 column, reason = shape
                 self._reject(line, {}, [Problem(line, column, "", reason)])
@@ -163,6 +186,7 @@ class Importer:
         """The row as a Row when it is valid; otherwise None, with the row recorded as
         rejected or skipped. Every rule an import applies is applied here, whichever
         writer then writes the row (start_file first)."""
+        self.adapter.record = self.result.record
         try:
             entries = self.adapter.entries(
                 {k: v for k, v in raw.items() if k != REJECT_REASON}, line
@@ -189,7 +213,28 @@ class Importer:
             return None
         # A valid row creates the visits it names: later rows may name them, dated or not.
         self.visit_slugs.update(entry.visit_slug for entry in entries if entry.visit_slug)
+        log = self.row_log.get(line)
+        if log is not None:
+            log.keys = [entry.import_key for entry in entries]
+            source = next((s for entry in entries for s in entry.sources), None)
+            if source is not None:
+                log.source_url, log.source_note = source.url, source.kind
         return Row(line, raw, entries, row_digest(raw))
+
+    def _log_row(self, line, raw, shape):
+        result, id_column = self.result, self.adapter.id_column
+        if shape:  # a row of the wrong length: its cells as they come, under the header's names
+            names = [*result.header, *[""] * max(0, len(raw) - len(result.header))]
+            cells = [[name, text] for name, text in zip(names, raw, strict=False)]
+        else:
+            cells = [[k, v] for k, v in raw.items() if k != REJECT_REASON]
+        row_id = dict(cells).get(id_column, "").strip() if id_column else ""
+        self.row_log[line] = RowLog(
+            record=result.record,
+            line=line,
+            row_id=row_id[:40] or str(result.record),
+            cells=cells,
+        )
 
     def _unique_key(self, entry, line, raw):
         """A register that reuses a row id for a different row (US 6736: Turkey, then
@@ -261,7 +306,7 @@ class Importer:
         if self._status_for(entry) == PublicationStatus.PUBLISHED:
             if not entry.sources:
                 add("publication_status", "published", NO_SOURCE_PROBLEM)
-            if not (entry.giver.country and entry.recipient.country):
+            if not (entry.recipient.country and (entry.giver.country or entry.giver_not_stated)):
                 add("publication_status", "published", COUNTRIES_PROBLEM)
         return problems
 
@@ -297,14 +342,67 @@ class Importer:
         return gift
 
     def _reject(self, line, raw, problems):
+        reason = "; ".join(str(p) for p in problems)
         self.result.problems.extend(problems)
-        self.result.rejects.append((raw, "; ".join(str(p) for p in problems)))
+        self.result.rejects.append((raw, reason))
         self.result.row_outcomes["rejected"] += 1
+        self._log_outcome(line, EntryStatus.REJECTED, reason)
 
     def _skip(self, line, reason, detail=""):
+        said = f"{reason} ({detail})" if detail else reason
         self.result.skipped[reason] += 1
-        self.result.skipped_lines.append((line, f"{reason} ({detail})" if detail else reason))
+        self.result.skipped_lines.append((line, said))
         self.result.row_outcomes["skipped"] += 1
+        self._log_outcome(line, EntryStatus.SKIPPED, said)
+
+    def _log_outcome(self, line, status, reason):
+        log = self.row_log.get(line)
+        if log is not None:
+            log.status, log.reason, log.keys = status, reason, []
+
+    def write_entries(self):
+        """Keep every data row of the file as RegisterEntry records, each with the gift it
+        produced (found by import key, whichever writer wrote it) or why it did not. They
+        replace the entries an earlier import of the register kept for the same rows."""
+        logs = list(self.row_log.values())
+        if not logs:
+            return
+        register = self.result.format
+        conflicts = {line: message for line, _gift, message in self.result.conflicts}
+        keys = [key for log in logs for key in log.keys]
+        gifts = {}
+        for start in range(0, len(keys), ENTRY_CHUNK):
+            gifts.update(
+                Gift.objects.filter(import_key__in=keys[start : start + ENTRY_CHUNK]).values_list(
+                    "import_key", "pk"
+                )
+            )
+        row_ids = sorted({log.row_id for log in logs})
+        for start in range(0, len(row_ids), ENTRY_CHUNK):
+            RegisterEntry.objects.filter(
+                register=register, row__in=row_ids[start : start + ENTRY_CHUNK]
+            ).delete()
+        batch = self.result.batch.pk
+        records = [
+            (
+                batch,
+                register,
+                log.row_id,
+                log.record,
+                log.line,
+                number,
+                log.cells,
+                gifts.get(key),
+                log.status,
+                log.reason or conflicts.get(log.line, ""),
+                log.source_url,
+                log.source_note[:300],
+            )
+            for log in logs
+            for number, key in enumerate(log.keys or [None], start=1)
+        ]
+        backend().insert(RegisterEntry, ENTRY_COLUMNS, records)
+        self.result.counts["entries"]["created"] += len(records)
 
     # Phase two: write ------------------------------------------------------------------
 
@@ -341,6 +439,9 @@ class Importer:
                 work()
                 if result.problems and not self.skip_invalid:
                     raise Rollback  # a row failed while writing: all or nothing
+                self.new_entries = self.keeps_entries and not self._file_entries_kept()
+                if self.keeps_entries:
+                    self.write_entries()
                 self._move_id_sequence()
                 result.batch.rows = result.rows
                 result.batch.counts = {k: dict(v) for k, v in result.counts.items()}
@@ -374,6 +475,7 @@ class Importer:
                 continue
             if getattr(self.adapter, "strip_formula_quote", False):
                 raw = strip_formula_quotes(raw)
+            self.adapter.record = self.result.record
             entries = self.adapter.entries(
                 {k: v for k, v in raw.items() if k != REJECT_REASON}, line
             )
@@ -384,9 +486,18 @@ class Importer:
                     self._update_gift(gifts[gift_id], entry, entry_digest(row, entry), row)
 
     def _changed_anything(self):
-        return any(
-            counts.get("created") or counts.get("updated") for counts in self.result.counts.values()
-        )
+        """Whether the import wrote a record, or kept entries that no earlier import of
+        the same file had kept: re-importing a file changes nothing."""
+        counts = self.result.counts
+        wrote = any(counts[name].get("created") or counts[name].get("updated") for name in ENTITIES)
+        return wrote or self.new_entries
+
+    def _file_entries_kept(self):
+        """Whether an earlier import of this very file kept its register entries."""
+        batch = self.result.batch
+        return RegisterEntry.objects.filter(
+            register=batch.format, batch__file_sha256=batch.file_sha256
+        ).exists()
 
     def _write_chunk(self, rows):
         entries = [entry for row in rows for entry in row.entries]

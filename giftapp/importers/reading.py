@@ -99,19 +99,22 @@ def row_problem(cells, header):
 
 
 def read_rows(binary, adapter, result):
-    """Yield (line, row dict, None) from a binary CSV file, or (line, None, (column,
+    """Yield (line, row dict, None) from a binary CSV file, or (line, cells, (column,
     reason)) for a row that cannot be read against the header (row_problem); blank rows
-    are passed over."""
+    are passed over. result.record is the CSV record number (1 after the header) of the
+    row last yielded, blank records counted."""
     with csv_reader(binary, adapter, result) as reader:
         header = result.header
         line = reader.line_num + 1
+        result.record = 0
         for cells in reader:
+            result.record += 1
             if not any(cell.strip() for cell in cells):
                 line = reader.line_num + 1
                 continue
             problem = row_problem(cells, header)
             if problem:
-                yield line, None, problem
+                yield line, cells, problem
             else:
                 yield line, dict(zip(header, cells, strict=True)), None
             line = reader.line_num + 1

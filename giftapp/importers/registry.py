@@ -48,6 +48,7 @@ class RegistryAdapter(Adapter):
     id_column = ""  # the id is the registry's own and matters: rows are never duplicates
     strip_formula_quote = True
     has_titles = False  # the interchange CSV carries no titles at the time
+    keeps_entries = False
 
     def entries(self, row, line):
         errors = []

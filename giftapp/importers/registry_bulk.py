@@ -22,12 +22,21 @@ from .registry import _sanctions, parse_date
 from .result import RETRACTED_WITHOUT_REASON, Problem
 from .rules import COUNTRIES, CURRENCIES, ITEM_LENGTH, NAME_LENGTH, VALUE_NOTE_LENGTH
 
-# The staged columns a registry row fills; the others (entries, import keys and titles,
-# which the interchange format does not have) keep their defaults.
+# The staged columns a registry row fills; the others (entries, import keys, titles, a
+# giver not stated, a converted value's basis: the interchange format has no cells for
+# them) keep their defaults.
 COLUMNS = tuple(
     column
     for column in STAGED_COLUMNS
-    if column not in ("entry", "import_key", "giver_title", "recipient_title")
+    if column
+    not in (
+        "entry",
+        "import_key",
+        "giver_title",
+        "recipient_title",
+        "giver_not_stated",
+        "value_usd_basis",
+    )
 )
 TYPES = tuple(STAGED_TYPES[STAGED_COLUMNS.index(column)] for column in COLUMNS)
 PICK = tuple(STAGED_COLUMNS.index(column) for column in COLUMNS)

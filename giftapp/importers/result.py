@@ -37,11 +37,27 @@ class Problem:
 
 
 @dataclass
+class RowLog:
+    """What became of one data row of a register, for its RegisterEntry records."""
+
+    record: int
+    line: int
+    row_id: str
+    cells: list  # [[column, text], …] in the file's order
+    status: str = "imported"
+    reason: str = ""
+    keys: list = field(default_factory=list)  # the import keys of its entries
+    source_url: str = ""
+    source_note: str = ""
+
+
+@dataclass
 class Result:
     format: str
     dry_run: bool
     skip_invalid: bool = False
     rows: int = 0
+    record: int = 0  # the CSV record number of the row being read
     header: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     rejects: list = field(default_factory=list)  # (row dict, reason)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from giftapp.text import fold
 
+from ..money import to_usd
 from .base import Adapter, Entry, Party, RowError, Skip, SourceSpec
 from .categories import infer_category
 
@@ -171,6 +172,7 @@ class UkMinistersAdapter(Adapter):
                 "value", row["value"], "not an amount in pounds nor 'Above limit'"
             ) from None
 
+        usd, basis = to_usd(value, "GBP", when.year if when else None)
         outcome = " ".join(row["outcome"].split())
         disposition = _outcomes().get(fold(outcome)) if outcome else "unknown"
         if disposition is None:
@@ -203,6 +205,7 @@ class UkMinistersAdapter(Adapter):
                     url=f"{COLLECTION_URL}#{_month_slug(source_text)}",
                     title=source_text,
                     publisher=PUBLISHER,
+                    kind="the register's collection on GOV.UK, at the month the row is from",
                 )
             )
         item = gift if len(gift) <= ITEM_LENGTH else gift[: ITEM_LENGTH - 1].rsplit(" ", 1)[0] + "…"
@@ -218,7 +221,9 @@ class UkMinistersAdapter(Adapter):
                 date_precision="day" if when else "unknown",
                 value=value,
                 currency="GBP" if value is not None else "",
-                value_note=value_note,
+                value_usd=usd,
+                value_usd_basis=basis if usd is not None else "",
+                value_note="; ".join(filter(None, [value_note, "" if usd else basis])),
                 disposition=disposition,
                 notes=" ".join(notes),
                 sources=sources,

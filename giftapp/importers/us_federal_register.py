@@ -25,11 +25,11 @@ import functools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from html.entities import name2codepoint
+from html.entities import html5
 
 from .base import Adapter, Entry, Party, RowError, Skip, SourceSpec
 from .categories import infer_category
-from .countries import UnknownCountry, country_code
+from .countries import UnknownCountry, country_code, country_in_text
 from .rules import NAME_LENGTH, TITLE_LENGTH, VALUE_NOTE_LENGTH
 
 REGISTER_TITLE = "Gifts to Federal Employees from Foreign Government Sources"
@@ -39,6 +39,11 @@ SEARCH_URL = (
     "?conditions%5Bpublication_date%5D%5Byear%5D={year}"
     "&conditions%5Bterm%5D=%22Gifts+to+Federal+Employees+from+Foreign+Government+Sources%22"
 )
+NOTICE_URL = "https://www.federalregister.gov/d/{number}"
+_FR_DOC_LINE = re.compile(r"\s*\[?\s*FR Doc\..*$", re.DOTALL)
+_FR_DOC = re.compile(r"FR Doc\.?\s*(\d{2,4}-\d{3,6})\b")
+# A donor the notice withholds, or names only as an office holder of no stated country.
+WITHHELD = re.compile(r"(?i)^\s*(?:redacted|unknown|foreign government official)\b")
 ITEM_LENGTH = 120  # a short name, cut from the notice's description (not the column's limit)
 EARLIEST_YEAR = 1950  # a received date before this is a misprint
 
@@ -50,6 +55,8 @@ _ENTITY = re.compile(r"\[([A-Za-z]{2,8})\]")
 # (with nothing required between them, a backslash and 20,000 digits took seconds).
 _FRACTION = re.compile(r"\\\s*(\d+)(?:\s*/\s*|\s+)(\d+)\s*\\")
 _QUOTED = re.compile(r"``(.*?)''", re.DOTALL)
+_TWO_APOSTROPHES = re.compile(r"(?<![\d'])''(?=\S)([^'\n]{1,300}?)(?<=\S)''(?!')")
+_INCHES = re.compile(r"(?<=\d)''")
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])- (?=[A-Za-z])")
 # The printed table's headings, caught in a cell at a page break.
 _PAGE_HEADING = re.compile(
@@ -60,11 +67,16 @@ _PAGE_HEADING = re.compile(
 
 
 def _entity(match):
-    char = name2codepoint.get(match.group(1))
-    return chr(char) if char else match.group(0)
+    """'[eacute]' -> 'é', '[edot]' -> 'ė': the printed notice's entity codes, by their HTML
+    names; an unknown one is left as it is."""
+    return html5.get(f"{match.group(1)};", match.group(0))
 
 
-_LINK = re.compile(r"<a\s.*$|\b(?:https?://|www\.)\S*", re.IGNORECASE | re.DOTALL)
+# A link's scrap, to the end of its word or quote: `<a href="http:// Clearing House,''`
+# keeps "Clearing House". Never more: what follows is the entry's value, date and fate.
+_LINK = re.compile(
+    r"<a\s+href=\"?(?:https?://)?[^\s\"'<>]*\"?>?|</a>|\b(?:https?://|www\.)\S*", re.I
+)
 
 
 def tidy(text):
@@ -79,6 +91,9 @@ def tidy(text):
         text = _FRACTION.sub(r" \1/\2", text)
     if "``" in text:
         text = _QUOTED.sub(r"“\1”", text)
+    if "''" in text:
+        # Two apostrophes stand for a double quote (''Title'') or, after a number, inches.
+        text = _INCHES.sub("″", _TWO_APOSTROPHES.sub(r"“\1”", text))
     if "- " in text:
         text = _LINE_BREAK_HYPHEN.sub("-", text)
     return " ".join(text.split())
@@ -107,7 +122,7 @@ _ABBREVIATIONS = _words(
     "u.s mr mrs ms dr st no nos rm bldg sept sep sec jr sr inc co ave def est ext mt ft gen "
     "adm lt col capt sgt rep reps sen dept approx appx ca kt vs jan feb mar apr jun jul aug "
     "oct nov dec govt h.e e.g i.e vol ltd corp univ natl rd in oz lb lbs cm mm pp fig rev "
-    "dia op h.h h.r.h t.h h.m s.e u.k u.n u.a.e hon min k.g p.c n.w d.c"
+    "dia op h.h h.r.h t.h h.m s.e u.k u.n u.a.e hon min k.g p.c n.w d.c s.t"
 )
 _STOP = re.compile(r"[.;](?=\s|$)")
 _LAST_WORD = re.compile(r"([A-Za-z.']+)$")
@@ -236,8 +251,13 @@ _DASH_IN_DATE = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
 _PERIOD = re.compile(r"\d\s*(?:-|–|to|and)\s*\w")
 
 
+# "9 14/2004": a slash the notice lost between month and day.
+_LOST_SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s+(?=\d{1,2}/\d{4}\b)")
+
+
 def _normalise_date_text(text):
-    return _DASH_IN_DATE.sub("-", _SLASH_IN_DATE.sub("/", text))
+    text = _LOST_SLASH.sub(r"\1/", _SLASH_IN_DATE.sub("/", text))
+    return _DASH_IN_DATE.sub("-", text)
 
 
 def parse_received(text, notice_year, *, anchored=True):
@@ -276,7 +296,7 @@ _QUALIFIER = (
     r"about|under|less than)\s*)"
 )
 _EACH = r"(?:\s*(?:ea\.?|each|apiece|per\s+[a-z]+))?"
-_SEPARATOR = r"\s*(?:,|and|&|/|\+|-|–|to)\s*"
+_SEPARATOR = r"\s*(?:,|and|&|/|\+|-{1,2}|–|—|to)\s*"
 # The amounts after an "Est. Value" label and nothing more: "$1500", "$250- 500.00",
 # "$475.00 and $465.00", "$5700.00, $5,700.00 ($11,400.00)", "$322.66, 133.33 = $455.99".
 _VALUE_EXPRESSION = re.compile(
@@ -304,7 +324,7 @@ _NOT_DIGITS = re.compile(r"[$\s]")
 _DECIMAL_COMMA = re.compile(r"\d+(?:,\d{3})*,\d{2}")
 # "$1.650.00" (four notices of 2014): dots for thousands, and one before the cents.
 _THOUSANDS_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+\.\d{2}")
-_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\$?\s*\d")
+_RANGE = re.compile(r"\d\s*(?:-{1,2}|–|—|to)\s*\$?\s*\d")
 _PER_ITEM = re.compile(r"(?i)\b(?:ea\.?|each|apiece|per\s+[a-z]+)")
 
 
@@ -504,9 +524,11 @@ def _is_country(text):
         return False
 
 
-def _clip(text, limit):
+def clip(text, limit):
     text = text.strip(" ,;.-")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-") + "…"
 
 
 def _drop_page_junk(text):
@@ -585,15 +607,13 @@ def parse_person(text):
     if _is_country(title):  # "Chairman H. Karzai, Afghanistan": a place, not an office
         title = " ".join(title_words[:1])
     if _looks_like_name(first) and " and " not in first:
-        return _clip(first, NAME_LENGTH), _clip(title, TITLE_LENGTH)
+        return clip(first, NAME_LENGTH), clip(title, TITLE_LENGTH)
     # "Amir, Shaikh Isa Bin Salman Al-Khalifa, Bahrain": the office, then the name.
     if len(parts) >= 2 and parts[0].lower() in _OFFICE_WORDS:
         second = _ROYAL.sub("", _HONORIFIC.sub("", parts[1]), count=1)
         if _looks_like_name(second):
             rest_title = [p for p in parts[2:] if not _is_country(p)]
-            return _clip(second, NAME_LENGTH), _clip(
-                ", ".join([parts[0], *rest_title]), TITLE_LENGTH
-            )
+            return clip(second, NAME_LENGTH), clip(", ".join([parts[0], *rest_title]), TITLE_LENGTH)
     # "Rice, Condoleezza, Assistant to the President": surname, given names, office.
     if (
         len(parts) >= 3
@@ -602,11 +622,9 @@ def parse_person(text):
         and _looks_like_name(parts[1], words_needed=1)
         and len(parts[1].split()) <= 2
     ):
-        return _clip(f"{parts[1]} {parts[0]}", NAME_LENGTH), _clip(
-            ", ".join(parts[2:]), TITLE_LENGTH
-        )
+        return clip(f"{parts[1]} {parts[0]}", NAME_LENGTH), clip(", ".join(parts[2:]), TITLE_LENGTH)
     words = {w.strip(".,'()").lower() for w in re.split(r"[\s,]+", rest)}
-    return "", _clip(text, TITLE_LENGTH) if words & _OFFICE_WORDS else ""
+    return "", clip(text, TITLE_LENGTH) if words & _OFFICE_WORDS else ""
 
 
 # --- Scope -------------------------------------------------------------------------------------
@@ -705,6 +723,36 @@ _TRAILING_DETAIL = re.compile(
 
 
 _ENUMERATOR = re.compile(r"^\(?\d{1,2}[.)]\s+")
+_ENUMERATOR_ALONE = re.compile(r"\(?\d{1,2}\)?")
+# A sentence that only names another object ("Ballpoint pen.", "Cerruti 1881 wallet."),
+# not one that goes on describing the first ("Accompanying documentation cites …").
+_CONTINUATION_WORDS = _words(
+    "accompanying accompanied the it its this these they each both includes including with "
+    "signed made presented engraved inscribed features featuring depicts all comes item items "
+    "gift gifts value est rec'd recd received disposition location overall"
+)
+_VERB = re.compile(
+    r"(?i)\b(?:is|are|was|were|has|have|had|cites|reads|depicts|shows|contains|incorporates|"
+    r"features|bears|displays|consists|consisting)\b"
+)
+
+
+_DISPOSITION_START = re.compile(
+    r"(?i)^(?:transferred|transfer|pending|deposited|retained|archives|national archives|"
+    r"to be|reported|handled|returned|destroyed|donated|forwarded|turned|gsa|nara|"
+    r"purchased|on display|displayed)\b"
+)
+
+
+def _names_an_object(sentence):
+    first = sentence.split(" ", 1)[0].lower().strip("“\"'(")
+    return (
+        len(sentence) <= 100
+        and first not in _CONTINUATION_WORDS
+        and not _VERB.search(sentence)
+        and "$" not in sentence
+        and not _DISPOSITION_START.match(sentence)
+    )
 
 
 class _Part:
@@ -771,14 +819,22 @@ class UsFederalRegisterAdapter(Adapter):
         if reason:
             raise Skip(reason)
         country, country_note = self._giver_country(row["donor_country"].strip(), donor)
+        not_stated = False
+        if not country:
+            found = country_in_text(donor) if donor and not WITHHELD.search(donor) else ""
+            if found and found != "US":
+                country = found
+                country_note = (country_note + " " if country_note else "") + (
+                    "The country is the one the donor's title names."
+                )
+            else:
+                # "NA", or a country someone derived from a word of the title: the
+                # register does not state the donor's country.
+                not_stated = True
         giver_name, giver_title = parse_person(donor)
         giver = Party(name=giver_name, country=country, title=giver_title, as_reported=donor_raw)
         recipient = self._recipient(row)
-        source = SourceSpec(
-            url=SEARCH_URL.format(year=notice_year),
-            title=f"{REGISTER_TITLE} ({notice_year} notice), Federal Register",
-            publisher=PUBLISHER,
-        )
+        source = self._source(row, notice_year)
 
         parts = self._split(description)
         gifts = []
@@ -789,9 +845,29 @@ class UsFederalRegisterAdapter(Adapter):
                 )
             )
             gifts[-1].import_key = f"{self.name}:{row_id}:{number}"
+            gifts[-1].giver_not_stated = not_stated
             if country_note:
                 gifts[-1].notes = " ".join(filter(None, [country_note, gifts[-1].notes]))
         return gifts
+
+    @staticmethod
+    def _source(row, notice_year):
+        """The notice itself where the row's text gives its document number (the last
+        row of a notice carries it), else a search of the year's notices."""
+        found = _FR_DOC.search(row["gift_description"]) or _FR_DOC.search(row["recipient"])
+        if found:
+            return SourceSpec(
+                url=NOTICE_URL.format(number=found.group(1)),
+                title=f"{REGISTER_TITLE} ({notice_year} notice, FR Doc. {found.group(1)})",
+                publisher=PUBLISHER,
+                kind="the notice itself",
+            )
+        return SourceSpec(
+            url=SEARCH_URL.format(year=notice_year),
+            title=f"{REGISTER_TITLE} ({notice_year} notice), Federal Register",
+            publisher=PUBLISHER,
+            kind="a search of the year's notices on federalregister.gov (the row names no notice)",
+        )
 
     # The sides ---------------------------------------------------------------------------
 
@@ -818,10 +894,11 @@ class UsFederalRegisterAdapter(Adapter):
         text = row["recipient"].strip()
         agency = row["agency_name"].strip()
         agency = "" if agency.upper() == "NA" else agency
-        office = _drop_page_junk(tidy(text))
+        # The notice's last row carries its document line: "… [FR Doc. 00-6858 Filed …".
+        office = _drop_page_junk(tidy(_FR_DOC_LINE.sub("", text)))
         name, title = parse_person(office) if self.name_recipients else ("", "")
         if not name:
-            title = _clip(office, TITLE_LENGTH)
+            title = clip(office, TITLE_LENGTH)
         as_reported = "; ".join(filter(None, [text, agency]))
         return Party(name=name, country="US", title=title, as_reported=as_reported)
 
@@ -943,7 +1020,7 @@ class UsFederalRegisterAdapter(Adapter):
             value=value,
             currency="USD" if value is not None else "",
             value_usd=value,
-            value_note=_clip(value_note, VALUE_NOTE_LENGTH),
+            value_note=clip(value_note, VALUE_NOTE_LENGTH),
             disposition=disposition,
             notes=" ".join(notes),
             sources=[source],
@@ -973,8 +1050,21 @@ class UsFederalRegisterAdapter(Adapter):
 
     @staticmethod
     def _item(head):
-        """A short name: the entry's first sentence, at most ITEM_LENGTH characters,
-        without the date or amount some notices append ("Rug, 7/30/2003, $300.00")."""
-        first = head[: _sentence_end(head)].strip(" .;,:")
-        first = _TRAILING_DETAIL.sub("", _ENUMERATOR.sub("", first))
-        return _clip(first, ITEM_LENGTH)
+        """A short name: the entry's first sentence, without the date or amount some
+        notices append ("Rug, 7/30/2003, $300.00"), and the objects the next sentences
+        name when they only list more ("Ruby necklace. Coffee table book …"), at most
+        ITEM_LENGTH characters."""
+        head = _ENUMERATOR.sub("", head.strip())  # "1. Book: …; 2. Inlaid box …"
+        end = _sentence_end(head)
+        names = [_TRAILING_DETAIL.sub("", head[:end].strip(" .;,:"))]
+        while end < len(head):
+            following = _sentence_end(head, end)
+            sentence = head[end:following].strip(" .;,:")
+            end = following
+            if _ENUMERATOR_ALONE.fullmatch(sentence):
+                continue  # "; 2. Inlaid box": the number of the next object
+            if sentence and _names_an_object(sentence):
+                names.append(_TRAILING_DETAIL.sub("", _ENUMERATOR.sub("", sentence)))
+            elif sentence:
+                break
+        return clip("; ".join(name for name in names if name), ITEM_LENGTH)

@@ -40,8 +40,9 @@ from .gifts import (
     gift_search_text,
     overlapping,
     period_end,
+    publishable_countries,
 )
-from .imports import ImportBatch, PendingImport
+from .imports import EntryStatus, ImportBatch, PendingImport, RegisterEntry
 from .leaders import Leader, LeaderRedirect
 from .sanctions import FlagStatus, SanctionsFlag, SanctionsFlagQuerySet, SanctionsRegime
 from .sources import Source
@@ -56,6 +57,7 @@ __all__ = [
     "CountryVisits",
     "DatePrecision",
     "Disposition",
+    "EntryStatus",
     "FlagFacet",
     "FlagStatus",
     "Gift",
@@ -71,6 +73,7 @@ __all__ = [
     "PublicationStatus",
     "Publishable",
     "PublishableQuerySet",
+    "RegisterEntry",
     "SanctionsFlag",
     "SanctionsFlagQuerySet",
     "SanctionsRegime",
@@ -86,5 +89,6 @@ __all__ = [
     "is_reviewer",
     "overlapping",
     "period_end",
+    "publishable_countries",
     "unique_slug",
 ]

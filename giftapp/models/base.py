@@ -122,7 +122,10 @@ TEXT_LIMIT = 100_000
 
 
 NO_SOURCE_PROBLEM = "Add at least one source before publishing."
-COUNTRIES_PROBLEM = "Give both the giver's and the recipient's country before publishing."
+COUNTRIES_PROBLEM = (
+    "Give the recipient's country and the giver's (or mark the giver as not stated by the "
+    "register) before publishing."
+)
 
 
 class Publishable(models.Model):

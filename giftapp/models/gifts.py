@@ -104,6 +104,12 @@ def gift_rule_errors(
     return errors
 
 
+def publishable_countries(gift):
+    """Whether a gift (or an import's entry) names the countries publishing needs: the
+    recipient's, and the giver's unless the register does not state the giver."""
+    return bool(gift.recipient_country) and bool(gift.giver_country or gift.giver_not_stated)
+
+
 def gift_search_text(
     item, description, giver_as_reported, recipient_as_reported, giver_title, recipient_title
 ):
@@ -231,6 +237,15 @@ class Gift(TimeStamped, Publishable):
     recipient = models.ForeignKey(
         Leader, null=True, blank=True, on_delete=models.PROTECT, related_name="gifts_received"
     )
+    giver_not_stated = models.BooleanField(
+        "giver not stated by the register",
+        default=False,
+        help_text=(
+            "The register does not name the giver, or not their country (Pakistan's record "
+            "has no donor column; US notices withhold some donors): a stated fact, which "
+            "may be published."
+        ),
+    )
     giver_title = models.CharField(max_length=300, blank=True, help_text="Office at the time.")
     recipient_title = models.CharField(max_length=300, blank=True, help_text="Office at the time.")
     giver_country = CountryField(blank=True)
@@ -259,6 +274,15 @@ class Gift(TimeStamped, Publishable):
         null=True,
         blank=True,
         help_text="From the source, or entered with its basis in the value note.",
+    )
+    value_usd_basis = models.CharField(
+        "basis of the US-dollar value",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Blank when the source gives the dollar value; otherwise how it was found, e.g. "
+            '"converted at the 2019 average rate (150.0363 PKR per US$)".'
+        ),
     )
     value_note = models.CharField(
         max_length=300, blank=True, help_text='e.g. "undisclosed", "above the £140 limit".'
@@ -305,6 +329,8 @@ class Gift(TimeStamped, Publishable):
         "value_note",
         "disposition",
         "notes",
+        "giver_not_stated",
+        "value_usd_basis",
     )
 
     class Meta:
@@ -361,12 +387,16 @@ class Gift(TimeStamped, Publishable):
             choices_constraint("gift", "date_precision", DatePrecision),
             choices_constraint("gift", "publication_status", PublicationStatus),
             retraction_constraint("gift"),
-            # A register may omit a country on a draft; a published gift names both.
+            # A register may omit a country on a draft; a published gift names the
+            # recipient's, and the giver's unless the register does not state the giver.
             models.CheckConstraint(
                 condition=~Q(publication_status=PublicationStatus.PUBLISHED)
-                | (~Q(giver_country="") & ~Q(recipient_country="")),
-                name="gift_published_has_both_countries",
-                violation_error_message="A published gift needs both countries.",
+                | (~Q(recipient_country="") & (~Q(giver_country="") | Q(giver_not_stated=True))),
+                name="gift_published_has_countries",
+                violation_error_message=(
+                    "A published gift names the recipient's country, and the giver's unless "
+                    "the register does not state the giver."
+                ),
             ),
             # The stored date is the first day of its period, and blank only when unknown.
             models.CheckConstraint(
@@ -423,7 +453,7 @@ class Gift(TimeStamped, Publishable):
             raise ValidationError(errors)
 
     def own_publication_problems(self):
-        return [] if self.giver_country and self.recipient_country else [COUNTRIES_PROBLEM]
+        return [] if publishable_countries(self) else [COUNTRIES_PROBLEM]
 
     def refresh_search_text(self):
         self.search_text = gift_search_text(

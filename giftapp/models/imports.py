@@ -52,3 +52,75 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.format}), uploaded {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EntryStatus(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    SKIPPED = "skipped", "Skipped"
+    REJECTED = "rejected", "Rejected"
+
+
+# The public registers an import reads, by format name, as a reader would name them.
+REGISTERS = {
+    "us-federal-register": "US Federal Register notices of gifts to federal employees",
+    "us-foreign-gifts": "US notices of gifts to federal employees (second transcription)",
+    "uk-ministers": "UK register of ministers' gifts",
+    "pk-toshakhana": "Pakistan's Toshakhana record",
+}
+
+
+class RegisterEntry(models.Model):
+    """One data row of an imported register file, kept verbatim, with what became of it.
+
+    A row that packs several gifts has one entry for each (`entry` 1, 2, …); a row skipped
+    or rejected has one, with the reason. The file (name, SHA-256, format) is the batch's.
+    A later import of the same register replaces the entries of the rows it holds, so each
+    row of a register has the entries of its latest reading; a gift keeps its entries
+    whichever register, or how many, recorded it.
+    """
+
+    Status = EntryStatus
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="entries")
+    register = models.CharField(max_length=40, help_text="The register's format name.")
+    row = models.CharField(
+        max_length=40,
+        help_text="The register's own row id, or the CSV record number where it has none.",
+    )
+    record = models.PositiveIntegerField(help_text="The CSV record number after the header.")
+    line = models.PositiveIntegerField(help_text="The first line of the record in the file.")
+    entry = models.PositiveSmallIntegerField(default=1)
+    cells = models.JSONField(
+        default=list,
+        help_text="Every column of the row, verbatim, in the file's order: [[column, text], …].",
+    )
+    gift = models.ForeignKey(
+        "giftapp.Gift",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="register_entries",
+    )
+    status = models.CharField(max_length=8, choices=EntryStatus.choices)
+    reason = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    source_note = models.CharField(
+        max_length=300, blank=True, help_text="Which source the link is: the notice, a search…"
+    )
+
+    class Meta:
+        ordering = ["register", "record", "entry"]
+        verbose_name_plural = "register entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "record", "entry"], name="registerentry_unique_in_batch"
+            ),
+        ]
+        indexes = [models.Index(fields=["register", "row"], name="registerentry_row_idx")]
+
+    def __str__(self):
+        return f"{self.register} row {self.row}" + (f" #{self.entry}" if self.entry > 1 else "")
+
+    @property
+    def register_name(self):
+        return REGISTERS.get(self.register, self.register)

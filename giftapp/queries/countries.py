@@ -8,6 +8,7 @@ from ..counts import activity
 from ..models import Gift
 from ..sentences import COUNTRY_NOTES
 from .gifts import latest_involving_country
+from .registers import covered_years
 
 COUNTRY_PARTNERS_SHOWN = 10
 COUNTRY_GIFTS_SHOWN = 10
@@ -60,7 +61,7 @@ def country_page(code):
         "received": received.total,
         "visits": visits,
         "flagged_count": flagged_count,
-        "chart": years_chart(given.years, received.years),
+        "chart": years_chart(given.years, received.years, covered=covered_years()),
         "undated": given.undated + received.undated,
         "partners_given": partners(given),
         "partners_received": partners(received),

@@ -4,7 +4,8 @@ from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from ..models import FlagStatus, Gift, SanctionsFlag
+from ..models import FlagStatus, Gift, RegisterEntry, SanctionsFlag
+from ..money import base_year, constant_usd
 from ..sentences import DATE_PRECISION_WORDS, FLAG_STATUS_MEANINGS, flag_lead, gift_sentence
 from .history import gift_change_log
 from .public import visible_or_404
@@ -49,6 +50,11 @@ def gift_page(gift):
         "last_updated": last_updated,
         "first_published": change_log[-1].date if change_log else last_updated,
         "precision_words": DATE_PRECISION_WORDS[gift.date_precision],
+        "records": list(
+            RegisterEntry.objects.filter(gift=gift).order_by("register", "record", "entry")
+        ),
+        "constant_usd": constant_usd(gift.value_usd, gift.date and gift.date.year),
+        "constant_year": base_year(),
         # `money` shows the note only when there is no value; show it beside a value too.
         "extra_value_note": gift.value_note
         if gift.value is not None or gift.value_usd is not None

@@ -65,14 +65,17 @@ def country(code):
 
 
 @register.simple_tag
-def party(leader, as_reported, code):
+def party(leader, as_reported, code, not_stated=False):
     """A gift's giver or recipient: the leader's name linked to their page, else the
-    register's verbatim text, else 'Unnamed'; then the country. A tag rather than a
-    template fragment: gift tables and the timeline show hundreds of them on a page."""
+    register's verbatim text, else 'Not stated by the register' when the register does
+    not name the giver, else 'Unnamed'; then the country. A tag rather than a template
+    fragment: gift tables and the timeline show hundreds of them on a page."""
     if leader:
         phrase = format_html('<a href="{}">{}</a>', leader.get_absolute_url(), leader.name)
     elif as_reported:
         phrase = format_html("{}", Truncator(as_reported).chars(80))
+    elif not_stated:
+        phrase = format_html('<span class="meta">{}</span>', "Not stated by the register")
     else:
         phrase = "Unnamed"
     if code:

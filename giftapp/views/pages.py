@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ..models import FlagStatus, PublicationStatus
-from ..queries import countries, gifts, leaders, sanctions, visits
+from ..queries import countries, gifts, leaders, registers, sanctions, visits
 from ..queries.home import home_page
 from ..queries.timeline import timeline_form, timeline_page
 from ..sentences import FLAG_STATUS_MEANINGS, PUBLICATION_STATUS_MEANINGS
@@ -98,3 +98,7 @@ def regime_list(request):
 
 def regime_detail(request, code):
     return render(request, "giftapp/regime_detail.html", sanctions.regime_page(code))
+
+
+def register_list(request):
+    return render(request, "giftapp/register_list.html", registers.registers_page())
