@@ -44,17 +44,16 @@ def setup_django():
     django.setup()
 
 
-def readings(fmt, file_name, rows=None):
-    """{import key: the seven fields as the importer reads them} for a whole register;
-    `rows`, a dict, is filled with {import key: the source row}."""
+def parsed_entries(fmt, file_name):
+    """(import key, entry, source row) for each entry of a whole bundled register, parsed
+    by the format's adapter as an import parses it (rows skipped or rejected left out)."""
     from giftapp.importers.base import RowError, RowErrors, Skip
     from giftapp.importers.formats import get_adapter
 
     adapter = get_adapter(fmt)
     text = lzma.decompress((ROOT / "data" / "registers" / file_name).read_bytes()).decode()
-    reader = csv.DictReader(io.StringIO(text))
-    found, seen = {}, {}
-    for record, row in enumerate(reader, start=1):
+    seen = set()
+    for record, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
         adapter.record = record
         try:
             entries = adapter.entries(row, record)
@@ -66,10 +65,18 @@ def readings(fmt, file_name, rows=None):
             if key in seen:
                 register, row_id, number = key.rsplit(":", 2)
                 key = f"{register}:{row_id}.2:{number}"
-            seen[key] = True
-            found.setdefault(key, fields_of(entry))
-            if rows is not None:
-                rows.setdefault(key, row)
+            seen.add(key)
+            yield key, entry, row
+
+
+def readings(fmt, file_name, rows=None):
+    """{import key: the seven fields as the importer reads them} for a whole register;
+    `rows`, a dict, is filled with {import key: the source row}."""
+    found = {}
+    for key, entry, row in parsed_entries(fmt, file_name):
+        found.setdefault(key, fields_of(entry))
+        if rows is not None:
+            rows.setdefault(key, row)
     return found
 
 

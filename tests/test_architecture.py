@@ -116,7 +116,7 @@ ROOMS_ALLOWED = {
     "filters": {"codes", "counts", "models", "templatetags", "text"},
     "exports": {"backends", "models"},
     "importers": {"backends", "cache", "codes", "exports", "models", "money", "text"},
-    "queries": {"charts", "codes", "counts", "filters", "models", "money", "sentences"},
+    "queries": {"charts", "codes", "counts", "filters", "models", "money", "sentences", "text"},
     "feeds": {"models", "queries", "sentences", "templatetags"},
     "views": {"exports", "filters", "models", "queries", "sentences"},
     "editorial": {"importers", "models", "templatetags", "text"},

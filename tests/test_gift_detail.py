@@ -416,8 +416,9 @@ class GiftDetailQueryCountTests(ConstantQueriesMixin, TestCase):
                 self.gift.save()
 
         # The gift, its sources, flags and their sources, two of its history and two of
-        # its flags' history, and the register rows that record it.
-        _before, after = self.assertQueriesDoNotGrow(self.gift.get_absolute_url(), 9, add_rows)
+        # its flags' history, the other registers' records of it, and the register rows
+        # that record it.
+        _before, after = self.assertQueriesDoNotGrow(self.gift.get_absolute_url(), 10, add_rows)
         self.assertIn("Revision 9", page_text(after))
 
     def test_retracted_gift_costs_one_query(self):

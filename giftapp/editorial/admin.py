@@ -6,11 +6,14 @@ from django.template.response import TemplateResponse
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..importers.linkage import decide
 from ..models import (
     Gift,
+    GiftLink,
     ImportBatch,
     Leader,
     LeaderRedirect,
+    LinkStatus,
     RegisterEntry,
     SanctionsFlag,
     SanctionsRegime,
@@ -502,3 +505,60 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
+
+
+@admin.register(GiftLink)
+class GiftLinkAdmin(admin.ModelAdmin):
+    """Two registers' records of the same gift: the links the rule made, and the
+    candidates it queued for an editor, most alike first. Reviewers decide."""
+
+    list_display = ["__str__", "status", "score", "rule", "evidence", "decided_by"]
+    list_select_related = ["kept", "duplicate", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["=kept__id", "=duplicate__id", "kept__item", "duplicate__item"]
+    raw_id_fields = ["kept", "duplicate"]
+    readonly_fields = [
+        "kept",
+        "duplicate",
+        "status",
+        "rule",
+        "evidence",
+        "score",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["link_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_review_permission(self, request):
+        return workflow.is_reviewer(request.user)
+
+    def _decide(self, request, queryset, status, said):
+        links = list(queryset.select_related("duplicate"))
+        for link in links:
+            decide(link, status, request.user)
+        self.message_user(request, f"{len(links)} {said}.", messages.SUCCESS)
+
+    @admin.action(
+        description="Link: the same gift (retracts the duplicate)", permissions=["review"]
+    )
+    def link_selected(self, request, queryset):
+        self._decide(request, queryset, LinkStatus.LINKED, "linked")
+
+    @admin.action(
+        description="Not the same gift (restores a linked duplicate)", permissions=["review"]
+    )
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, LinkStatus.REJECTED, "marked as not the same gift")

@@ -3,6 +3,7 @@
 - base: timestamps, the publication workflow, code checks shared by every record;
 - imports: import batches and uploads awaiting confirmation;
 - sources, leaders, visits, gifts, sanctions: the records the public reads;
+- links: two registers' records of the same gift;
 - aggregates: counts kept by PostgreSQL triggers.
 
 Everything is importable from `giftapp.models`, as Django and the migrations expect.
@@ -44,6 +45,7 @@ from .gifts import (
 )
 from .imports import EntryStatus, ImportBatch, PendingImport, RegisterEntry
 from .leaders import Leader, LeaderRedirect
+from .links import MERGED_REASON, GiftLink, LinkStatus, merged
 from .sanctions import FlagStatus, SanctionsFlag, SanctionsFlagQuerySet, SanctionsRegime
 from .sources import Source
 from .visits import Visit, VisitKind, VisitQuerySet
@@ -52,6 +54,7 @@ __all__ = [
     "COUNTRIES_PROBLEM",
     "EDITABLE_BY_EDITORS",
     "HISTORY_UNINDEXED",
+    "MERGED_REASON",
     "NO_SOURCE_PROBLEM",
     "Category",
     "CountryVisits",
@@ -63,11 +66,13 @@ __all__ = [
     "Gift",
     "GiftFacet",
     "GiftFacetPair",
+    "GiftLink",
     "GiftQuerySet",
     "ImportBatch",
     "Leader",
     "LeaderActivity",
     "LeaderRedirect",
+    "LinkStatus",
     "OneOf",
     "PendingImport",
     "PublicationStatus",
@@ -87,6 +92,7 @@ __all__ = [
     "gift_rule_errors",
     "gift_search_text",
     "is_reviewer",
+    "merged",
     "overlapping",
     "period_end",
     "publishable_countries",

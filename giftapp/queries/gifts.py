@@ -4,9 +4,20 @@ from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from ..models import FlagStatus, Gift, RegisterEntry, SanctionsFlag
+from ..codes import country_name
+from ..models import (
+    Disposition,
+    FlagStatus,
+    Gift,
+    GiftLink,
+    LinkStatus,
+    RegisterEntry,
+    SanctionsFlag,
+    merged,
+)
 from ..money import base_year, constant_usd
 from ..sentences import DATE_PRECISION_WORDS, FLAG_STATUS_MEANINGS, flag_lead, gift_sentence
+from ..text import fold
 from .history import gift_change_log
 from .public import visible_or_404
 
@@ -40,8 +51,16 @@ def gift_page(gift):
         if change_log
         else timezone.localdate(gift.published_at or gift.updated_at)
     )
+    links = list(
+        GiftLink.objects.filter(kept=gift, status=LinkStatus.LINKED)
+        .select_related("duplicate")
+        .prefetch_related("duplicate__sources")
+    )
+    same = [link.duplicate for link in links]
     return {
         "gift": gift,
+        "sources": _unique([*gift.sources.all(), *(s for g in same for s in g.sources.all())]),
+        "disagreements": disagreements(gift, same),
         "sentence": gift_sentence(gift),
         "public_visit": gift.visit if gift.visit is not None and gift.visit.is_public else None,
         "flags": gift.public_flags,
@@ -51,7 +70,9 @@ def gift_page(gift):
         "first_published": change_log[-1].date if change_log else last_updated,
         "precision_words": DATE_PRECISION_WORDS[gift.date_precision],
         "records": list(
-            RegisterEntry.objects.filter(gift=gift).order_by("register", "record", "entry")
+            RegisterEntry.objects.filter(gift__in=[gift, *same]).order_by(
+                "register", "record", "entry"
+            )
         ),
         "constant_usd": constant_usd(gift.value_usd, gift.date and gift.date.year),
         "constant_year": base_year(),
@@ -60,6 +81,76 @@ def gift_page(gift):
         if gift.value is not None or gift.value_usd is not None
         else "",
     }
+
+
+# What two registers' records of one gift are compared on, as the page names them.
+COMPARED = {
+    "item": "Item",
+    "date": "Date",
+    "value_usd": "Value in US$",
+    "giver_country": "Giver's country",
+    "recipient_title": "Recipient",
+    "disposition": "What became of it",
+}
+
+
+def disagreements(gift, same):
+    """Where the other registers' records of this gift say otherwise: [(field, this
+    record's reading, [(register, their reading)])]."""
+    found = []
+    for name, label in COMPARED.items():
+        ours = _compared(name, getattr(gift, name))
+        theirs = [
+            (other.import_key.split(":", 1)[0], getattr(other, name))
+            for other in same
+            if _compared(name, getattr(other, name)) not in (ours, None, "")
+        ]
+        if theirs:
+            found.append((label, _said(gift, name), [(r, _said_value(name, v)) for r, v in theirs]))
+    return found
+
+
+def _compared(name, value):
+    """A field as compared: words without their case, accents and punctuation, so that
+    one transcription's typographic quotes or dashes are no disagreement."""
+    return fold(value) if name in ("item", "recipient_title") else value
+
+
+def _said(gift, name):
+    return _said_value(name, getattr(gift, name))
+
+
+def _said_value(name, value):
+    if value in (None, ""):
+        return "not stated"
+    if name == "value_usd":
+        return f"US$ {value:,}"
+    if name == "disposition":
+        return Disposition(value).label
+    if name == "giver_country":
+        return country_name(str(value))
+    return str(value)
+
+
+def _unique(records):
+    seen, kept = set(), []
+    for record in records:
+        if record.pk not in seen:
+            seen.add(record.pk)
+            kept.append(record)
+    return kept
+
+
+def kept_record(gift):
+    """The published record a retracted duplicate was linked to, or None."""
+    if not merged(gift):
+        return None
+    link = (
+        GiftLink.objects.filter(duplicate=gift, status=LinkStatus.LINKED)
+        .select_related("kept")
+        .first()
+    )
+    return link.kept if link and link.kept.publication_status == "published" else None
 
 
 def newest(gifts, **where):

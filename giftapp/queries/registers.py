@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Max, Min, Q
 
-from ..models import ImportBatch, PublicationStatus, RegisterEntry
+from ..models import ImportBatch, LinkStatus, PublicationStatus, RegisterEntry
 from ..models.imports import REGISTERS
 
 PUBLISHED = Q(gift__publication_status=PublicationStatus.PUBLISHED)
@@ -24,6 +24,9 @@ def registers_page():
             ),
             not_stated=Count(
                 "gift", distinct=True, filter=PUBLISHED & Q(gift__giver_not_stated=True)
+            ),
+            linked=Count(
+                "gift", distinct=True, filter=Q(gift__links_duplicate__status=LinkStatus.LINKED)
             ),
             first=Min("gift__date", filter=PUBLISHED),
             last=Max("gift__date", filter=PUBLISHED),

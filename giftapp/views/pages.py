@@ -16,8 +16,8 @@ from ..queries.timeline import timeline_form, timeline_page
 from ..sentences import FLAG_STATUS_MEANINGS, PUBLICATION_STATUS_MEANINGS
 
 
-def _retracted(request, record, kind, title):
-    context = {"record": record, "kind": kind, "record_title": title}
+def _retracted(request, record, kind, title, kept=None):
+    context = {"record": record, "kind": kind, "record_title": title, "kept": kept}
     return render(request, "giftapp/retracted.html", context, status=410)
 
 
@@ -40,7 +40,7 @@ def about(request):
 def gift_detail(request, pk):
     gift = gifts.visible_gift(pk)
     if gift.is_retracted:
-        return _retracted(request, gift, "gift", gift.item)
+        return _retracted(request, gift, "gift", gift.item, gifts.kept_record(gift))
     context = gifts.gift_page(gift) | {"permalink": _permalink(request, gift)}
     return render(request, "giftapp/gift_detail.html", context)
 

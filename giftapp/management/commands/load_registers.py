@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
     help = (
         "Import and publish the public registers bundled under data/registers/, every row "
         "accounted for (rows that cannot be imported are kept as rejected register "
-        "entries). Running it again changes nothing."
+        "entries), then link the gifts both US transcriptions record (link_gifts). "
+        "Running it again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -54,8 +56,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", action="append", help="Only this register (a format name); repeatable."
         )
+        parser.add_argument(
+            "--no-link", action="store_true", help="Import only; do not run link_gifts."
+        )
 
-    def handle(self, *args, directory, only=None, **options):
+    def handle(self, *args, directory, only=None, no_link=False, **options):
         chosen = {name: fmt for name, fmt in BUNDLED_REGISTERS.items() if not only or fmt in only}
         missing = [name for name in chosen if not (directory / name).is_file()]
         if missing:
@@ -81,6 +86,9 @@ class Command(BaseCommand):
         finally:
             if bar:
                 bar.close()
+        if not (only or no_link):
+            # The two transcriptions of the US notices record the same gifts: one each.
+            call_command("link_gifts", stdout=self.stdout)
 
     def report(self, fmt, result, verbosity):
         outcomes = result.row_outcomes
