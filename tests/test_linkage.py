@@ -113,6 +113,13 @@ class LinkTests(TestCase):
         history = self.duplicate.history.first()
         self.assertIn("Linked to the record of the same gift", history.history_change_reason)
 
+    def test_a_public_record_is_not_retracted_for_one_not_yet_public(self):
+        Gift.objects.filter(pk=self.kept.pk).update(publication_status="draft")
+        self.assertEqual(link(), {"linked": 0, "candidate": 1, "rejected": 0})
+        self.duplicate.refresh_from_db()
+        self.assertEqual(self.duplicate.publication_status, "published")
+        self.assertTrue(GiftLink.objects.get().evidence["kept_not_published"])
+
     def test_linking_again_changes_nothing(self):
         link()
         self.assertEqual(link(), {"linked": 0, "candidate": 0, "rejected": 0})

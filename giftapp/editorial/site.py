@@ -10,6 +10,7 @@ from django.urls import path
 from ..importers.pipeline import ImportFileError, run_import
 from ..importers.report import summary_lines
 from ..models import Gift, Leader, PendingImport, SanctionsFlag, Visit
+from .duplicates import possible_duplicates
 from .forms import ImportUploadForm
 from .workflow import is_reviewer, review_queue
 
@@ -25,6 +26,11 @@ class RegistryAdminSite(admin.AdminSite):
         return [
             path("review-queue/", self.admin_view(self.review_queue_view), name="review_queue"),
             path("data-quality/", self.admin_view(self.data_quality_view), name="data_quality"),
+            path(
+                "possible-duplicates/",
+                self.admin_view(self.possible_duplicates_view),
+                name="possible_duplicates",
+            ),
             path("import/", self.admin_view(self.import_view), name="import_gifts"),
             path(
                 "import/<int:pk>/confirm/",
@@ -91,6 +97,15 @@ class RegistryAdminSite(admin.AdminSite):
             "sample_size": QUALITY_SAMPLE,
         }
         return TemplateResponse(request, "admin/data_quality.html", context)
+
+    def possible_duplicates_view(self, request):
+        if not request.user.has_perm("giftapp.view_leader"):
+            raise PermissionDenied
+        context = self.each_context(request) | {
+            "title": "Possible duplicate leaders",
+            "pairs": possible_duplicates(),
+        }
+        return TemplateResponse(request, "admin/possible_duplicates.html", context)
 
     def import_view(self, request):
         """Upload a register file and see the dry-run report; confirming imports it."""

@@ -50,6 +50,7 @@ class Record:
     text: str
     recipient: str
     country: str = ""
+    published: bool = True
 
 
 @dataclass
@@ -122,7 +123,7 @@ def gift_records(register):
     """The records of a register's gifts in the registry, as matching reads them."""
     gifts = Gift.objects.filter(import_key__startswith=f"{register}:").values_list(
         "pk", "date", "date_precision", "value_usd", "giver_country", "item", "description",
-        "recipient_title",
+        "recipient_title", "publication_status",
     )  # fmt: skip
     return [
         Record(
@@ -132,8 +133,9 @@ def gift_records(register):
             text=fold(f"{item} {description}"),
             recipient=fold(recipient),
             country=country,
+            published=status == PublicationStatus.PUBLISHED,
         )
-        for pk, date, precision, value, country, item, description, recipient in gifts
+        for pk, date, precision, value, country, item, description, recipient, status in gifts
     ]
 
 
@@ -151,6 +153,11 @@ def link(*, dry_run=False):
         for p in proposals
         if (p.kept.key, p.duplicate.key) not in decided and p.duplicate.key not in taken
     ]
+    for p in new:
+        if p.status == LinkStatus.LINKED and p.duplicate.published and not p.kept.published:
+            # Retracting the public record for one not yet public would hide the gift.
+            p.status = LinkStatus.CANDIDATE
+            p.evidence["kept_not_published"] = True
     counts = {status: sum(p.status == status for p in new) for status in LinkStatus.values}
     if dry_run or not new:
         return counts
