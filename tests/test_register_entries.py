@@ -2,6 +2,7 @@
 became of it, exported by export_entries, shown on the gift page and the registers page."""
 
 import csv
+import datetime
 import io
 import lzma
 import tempfile
@@ -227,3 +228,23 @@ class LoadRegistersTests(TestCase):
             call_command("load_registers", directory=Path(tmp), stdout=again)
             self.assertEqual(again.getvalue().count("nothing changed"), 4)
             self.assertEqual(RegisterEntry.objects.count(), entries)
+
+
+class LeaderPageTests(TestCase):
+    def test_a_leaders_page_gives_offices_over_time_and_gifts_by_register(self):
+        import_file(PK, "pk-toshakhana", publish=True)
+        gift = Gift.objects.get(import_key="pk-toshakhana:1:1")  # Abdul Sattar, 2002
+        leader = gift.recipient
+        make_gift(
+            recipient=leader,
+            recipient_title="Senator",
+            giver_country="CN",
+            recipient_country="PK",
+            date=datetime.date(2010, 5, 1),
+            sources=[make_source()],
+        )
+        text = page_text(self.client.get(leader.get_absolute_url()))
+        self.assertIn("Offices held, as the registers give them", text)
+        self.assertIn("Minister for Foreign Affairs 2002", text)
+        self.assertIn("Senator 2010", text)
+        self.assertIn("Gifts by register Pakistan's Toshakhana record:", text)

@@ -1,11 +1,12 @@
 """The leaders index and a leader's page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, When
 from django.http import Http404
 
 from ..counts import activity
-from ..models import Gift, Leader, LeaderRedirect, Visit
+from ..models import Gift, Leader, LeaderRedirect, RegisterEntry, Visit
+from ..models.imports import REGISTERS
 from .gifts import LEADER_GIFTS_SHOWN, newest
 from .visits import CHRONOLOGICAL
 
@@ -53,4 +54,36 @@ def leader_page(leader):
         "visits": visits[:LEADER_VISITS_SHOWN],
         "more_visits": len(visits) > LEADER_VISITS_SHOWN,
         "gifts_shown": LEADER_GIFTS_SHOWN,
+        "offices": offices_held(leader),
+        "by_register": gifts_by_register(leader),
     }
+
+
+def offices_held(leader):
+    """The offices the registers give the leader on their public gifts, each with the
+    years it spans and its gifts, earliest first: [{office, first, last, gifts}]."""
+    return list(
+        Gift.objects.public()
+        .filter(Q(giver=leader) | Q(recipient=leader))
+        .annotate(
+            office=Case(When(giver=leader, then=F("giver_title")), default=F("recipient_title"))
+        )
+        .exclude(office="")
+        .values("office")
+        .annotate(first=Min("date"), last=Max("date"), gifts=Count("pk"))
+        .order_by(F("first").asc(nulls_last=True), "office")
+    )
+
+
+def gifts_by_register(leader):
+    """How many of the leader's public gifts each register records: [(register, n)]."""
+    rows = (
+        RegisterEntry.objects.filter(
+            Q(gift__giver=leader) | Q(gift__recipient=leader),
+            gift__publication_status="published",
+        )
+        .values("register")
+        .annotate(gifts=Count("gift", distinct=True))
+        .order_by("-gifts", "register")
+    )
+    return [(REGISTERS.get(row["register"], row["register"]), row["gifts"]) for row in rows]
