@@ -441,8 +441,22 @@ class LeaderRedirectAdmin(SimpleHistoryAdmin):
         return False
 
 
+class RecordOfWorkAdmin(admin.ModelAdmin):
+    """What imports and the rules wrote down (batches, register entries, gift links):
+    read by any staff member, written by no form."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(RecordOfWorkAdmin):
     list_display = ["__str__", "user", "rows", "published", "created_at"]
     list_select_related = ["user"]
     list_filter = ["format", "published"]
@@ -459,18 +473,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "skipped",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
-
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(admin.ModelAdmin):
+class RegisterEntryAdmin(RecordOfWorkAdmin):
     """Every data row of every imported register, read-only: what the register said and
     what became of it."""
 
@@ -494,21 +499,12 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         "source_note",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
-
 
 @admin.register(GiftLink)
-class GiftLinkAdmin(admin.ModelAdmin):
+class GiftLinkAdmin(RecordOfWorkAdmin):
     """Two registers' records of the same gift: the links the rule made, and the
     candidates it queued for an editor, most alike first. Reviewers decide."""
 
@@ -530,17 +526,8 @@ class GiftLinkAdmin(admin.ModelAdmin):
     ]
     actions = ["link_selected", "reject_selected"]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
 
     def has_review_permission(self, request):
         return workflow.is_reviewer(request.user)
