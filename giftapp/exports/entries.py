@@ -6,7 +6,11 @@ import io
 
 from ..models import RegisterEntry
 
-HEADER = ("register", "row", "entry", "gift", "giver", "recipient", "status", "reason")
+# giver and recipient are the leaders' slugs; the spellings are the row's own.
+HEADER = (
+    "register", "row", "entry", "gift", "giver", "giver_spelling", "recipient",
+    "recipient_spelling", "status", "reason",
+)  # fmt: skip
 
 
 def entry_lines(entries=None):
@@ -18,7 +22,9 @@ def entry_lines(entries=None):
         "entry",
         "gift_id",
         "gift__giver__slug",
+        "giver_name",
         "gift__recipient__slug",
+        "recipient_name",
         "status",
         "reason",
     )

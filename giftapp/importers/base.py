@@ -91,6 +91,9 @@ class Adapter:
     # A public register keeps every data row as RegisterEntry records; the registry's own
     # interchange format is the registry's record already and keeps none.
     keeps_entries = True
+    # A public register's spellings of people are resolved to one leader per person
+    # (people.py); the interchange format names its leaders exactly as exported.
+    resolves_people = True
     record = 0  # the CSV record number of the row being read, set by the importer
 
     def entries(self, row, line):

@@ -25,6 +25,7 @@ those tables, and the tables their keys point to (users, import batches), are lo
 everyone else.
 """
 
+import json
 from collections import Counter
 from contextlib import contextmanager
 
@@ -41,7 +42,8 @@ from ..models import (
     Visit,
     gift_search_text,
 )
-from ..text import fold, fold_all
+from ..text import fold_all
+from .people import LeaderBook
 from .reading import entry_digest, read_rows
 from .result import (
     AMBIGUOUS_MATCH,
@@ -204,13 +206,11 @@ class References:
 
     def __init__(self, importer):
         self.importer = importer
-        self.leaders = {}  # (country, folded name) -> id or reference
+        self.book = LeaderBook(resolve=importer.adapter.resolves_people)
         for pk, country, name, native, aliases in Leader.objects.values_list(
             "pk", "country", "name", "native_name", "aliases"
         ):
-            for each in [name, native, *aliases]:
-                if each:
-                    self.leaders.setdefault((country, fold(each)), pk)
+            self.book.add(country, [name, native, *aliases], pk)
         self.spellings = {}  # (country, name as written) -> id or reference
         self.leader_slugs = set(Leader.objects.values_list("slug", flat=True))
         self.sources = {}
@@ -218,19 +218,52 @@ class References:
             self.sources[url] = pk
         self.new_leaders, self.new_sources = [], []
 
-    def leader(self, country, name, title=""):
-        """The leader a party names, matched by name or alias within its country."""
-        key = (country, name)
-        ref = self.spellings.get(key)
-        if ref is None:
-            folded = (country, fold(name))
-            ref = self.leaders.get(folded)
-            if ref is None:
-                slug = free_slug(name, self.leader_slugs)
-                self.new_leaders.append((name, country, title, slug, fold_all(name)))
-                ref = self.leaders[folded] = -len(self.new_leaders)
-            self.spellings[key] = ref
+    def leader(self, party, date=None):
+        """The id or reference of the leader a party names, found within its country by
+        name, alias or (for a public register) the resolution of people.py."""
+        book = self.book
+        person = book.person(party, date)
+        if person is None:
+            return None
+        ref = book.find(party.country, person)
+        if ref is None and person.create:
+            slug = free_slug(person.name, self.leader_slugs)
+            title = person.office or party.title
+            self.new_leaders.append([person.name, party.country, title, slug, person.wikidata_id])
+            ref = -len(self.new_leaders)
+            book.add(party.country, [person.name], ref)
+            book.note_spelling(party.country, ref, person.spelling)
         return ref
+
+    def leader_rows(self):
+        """The queued leaders as rows to COPY, each with the spellings it gathered."""
+        aliases = {ref: spellings for ref, (_h, spellings) in self.book.aliases_added.items()}
+        for number, (name, country, title, slug, wikidata_id) in enumerate(self.new_leaders, 1):
+            spellings = sorted(set(aliases.get(-number, ())))
+            yield (
+                name, country, title, slug, fold_all(name, *spellings),
+                json.dumps(spellings), wikidata_id,
+            )  # fmt: skip
+
+    def add_spellings(self):
+        """Keep the new spellings of leaders that existed before the import as aliases
+        (none when the file was imported before: an unchanged file changes nothing)."""
+        if self.importer.file_seen:
+            return
+        added = {ref: s for ref, (_h, s) in self.book.aliases_added.items() if ref > 0}
+        leaders = list(Leader.objects.filter(pk__in=added))
+        for leader in leaders:
+            leader.aliases = sorted({*leader.aliases, *added[leader.pk]})
+            leader.search_text = fold_all(*leader.all_names())
+        if leaders:
+            Leader.objects.bulk_update(leaders, ["aliases", "search_text"], batch_size=500)
+            Leader.history.bulk_history_create(
+                leaders,
+                update=True,
+                default_user=self.importer._history_user(),
+                default_change_reason=self.importer.reason,
+            )
+            self.importer.result.counts["leaders"]["updated"] += len(leaders)
 
     def source(self, url, title, publisher="", published_on=None):
         """The source with this URL; a new one takes the title and publisher given."""
@@ -256,8 +289,8 @@ class References:
             (
                 Leader,
                 "leaders",
-                self.new_leaders,
-                ("name", "country", "title", "slug", "search_text"),
+                list(self.leader_rows()),
+                ("name", "country", "title", "slug", "search_text", "aliases jsonb", "wikidata_id"),
             ),
             (
                 Source,
@@ -288,6 +321,7 @@ class References:
             if created:
                 self.create(cursor, model, entity, table, {n: n for n in names}, created, now)
         self.write_visits(cursor, now)
+        self.add_spellings()
 
     def write_visits(self, cursor, now):
         """A draft visit for each slug that staged rows name and no visit has, dated and
@@ -462,8 +496,8 @@ class PostgresImport:
             entry.giver.title if imp.has_titles else "",
             entry.recipient.title if imp.has_titles else "",
             *(getattr(entry, name) for name in Gift.ENTRY_FIELDS),
-            self.party(entry.giver),
-            self.party(entry.recipient),
+            self.party(entry.giver, entry.date),
+            self.party(entry.recipient, entry.date),
             entry.giver.country,
             entry.recipient.country,
             entry.giver.as_reported,
@@ -486,10 +520,8 @@ class PostgresImport:
             [f"{code}:{flag_status}" for code, flag_status in entry.flags],
         )
 
-    def party(self, party):
-        if not party.name or not party.country:
-            return None
-        return self.references.leader(party.country, party.name, party.title)
+    def party(self, party, date):
+        return self.references.leader(party, date)
 
     # Set-based checking, matching and writing ------------------------------------------
 

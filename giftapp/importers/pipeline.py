@@ -30,10 +30,11 @@ from ..models import (
     gift_rule_errors,
     is_reviewer,
 )
-from ..text import fold, fold_all
+from ..text import fold_all
 from . import formats
 from .base import RowError, RowErrors, Skip
 from .bulk import PostgresImport, fill_rejected_cells
+from .people import LeaderBook, keep_latest_offices
 from .reading import (
     REJECT_REASON,
     ImportFileError,
@@ -102,6 +103,8 @@ ENTRY_COLUMNS = (
     "reason",
     "source_url",
     "source_note",
+    "giver_name",
+    "recipient_name",
 )
 
 
@@ -125,9 +128,14 @@ class Importer:
         self.regimes = {}
         self.withheld_publication = False
         self.rejected_after_staging = {}  # line -> index in result.rejects (bulk path)
-        self._leaders = {}
+        # A public register's spellings are resolved to people; the registry's own
+        # format names its leaders exactly.
+        self._book = LeaderBook(resolve=self.adapter.resolves_people)
         self._leaders_loaded = set()
         self._new_leaders = []
+        self._respelt = {}  # pk -> a leader from before the import, with new spellings
+        self._chosen = {}
+        self.file_seen = False
         self._slugs = None
         self._sources = {}
         self._visits = {}
@@ -216,6 +224,7 @@ class Importer:
         log = self.row_log.get(line)
         if log is not None:
             log.keys = [entry.import_key for entry in entries]
+            log.names = [(entry.giver.name, entry.recipient.name) for entry in entries]
             source = next((s for entry in entries for s in entry.sources), None)
             if source is not None:
                 log.source_url, log.source_note = source.url, source.kind
@@ -397,6 +406,7 @@ class Importer:
                 log.reason or conflicts.get(log.line, ""),
                 log.source_url,
                 log.source_note[:300],
+                *(log.names[number - 1] if number <= len(log.names) else ("", "")),
             )
             for log in logs
             for number, key in enumerate(log.keys or [None], start=1)
@@ -436,12 +446,19 @@ class Importer:
                     rows=0,
                 )
                 self.reason = f"Import #{result.batch.pk} ({file_name})"
+                # This very file, imported before: its spellings were kept then.
+                self.file_seen = self._file_entries_kept()
                 work()
+                self._flush_spellings()
                 if result.problems and not self.skip_invalid:
                     raise Rollback  # a row failed while writing: all or nothing
-                self.new_entries = self.keeps_entries and not self._file_entries_kept()
+                self.new_entries = self.keeps_entries and not self.file_seen
                 if self.keeps_entries:
                     self.write_entries()
+                if self.adapter.resolves_people:
+                    result.counts["leaders"]["updated"] += keep_latest_offices(
+                        result.batch, user=self._history_user(), reason=self.reason
+                    )
                 self._move_id_sequence()
                 result.batch.rows = result.rows
                 result.batch.counts = {k: dict(v) for k, v in result.counts.items()}
@@ -501,9 +518,10 @@ class Importer:
 
     def _write_chunk(self, rows):
         entries = [entry for row in rows for entry in row.entries]
+        self._chosen = {}  # id(party) -> its leader, for this chunk
         for entry in entries:
-            self._leader(entry.giver)
-            self._leader(entry.recipient)
+            self._leader(entry.giver, date=entry.date)
+            self._leader(entry.recipient, date=entry.date)
         self._flush_leaders()
         existing = self._existing_gifts(entries)
         new = []  # (gift, entry)
@@ -579,8 +597,8 @@ class Importer:
         gift = self._gift_instance(entry)
         if entry.id:
             gift.pk = entry.id
-        gift.giver = self._leader(entry.giver)
-        gift.recipient = self._leader(entry.recipient)
+        gift.giver = self._leader(entry.giver, date=entry.date)
+        gift.recipient = self._leader(entry.recipient, date=entry.date)
         gift.visit = self._visit(entry)
         gift.source_hash = digest
         gift.import_batch = self.result.batch
@@ -605,8 +623,8 @@ class Importer:
             self.result.counts["gifts"]["conflict"] += 1
             return "conflict"
         self._gift_instance(entry, gift)
-        gift.giver = self._leader(entry.giver)
-        gift.recipient = self._leader(entry.recipient)
+        gift.giver = self._leader(entry.giver, date=entry.date)
+        gift.recipient = self._leader(entry.recipient, date=entry.date)
         if entry.visit_slug:
             gift.visit = self._visit(entry)
         gift.source_hash = digest
@@ -649,46 +667,85 @@ class Importer:
     def _history_user_id(self):
         return self.user.pk if self.user and self.user.pk else None
 
-    def _leader(self, party, create=True):
-        """The leader a party names, matched by name or alias within its country. A new
-        one is queued, and written with the others of its chunk (_flush_leaders)."""
-        if not party.name or not party.country:
+    def _leader(self, party, create=True, date=None):
+        """The leader a party names, found within its country by name, alias or (for a
+        public register) the resolution of people.py. A new one is queued, and written
+        with the others of its chunk (_flush_leaders). A party is resolved once: asked
+        again, it answers as it first did, whatever the leaders made since."""
+        if id(party) in self._chosen:
+            return self._chosen[id(party)]
+        leader = self._resolve_leader(party, create, date)
+        if create:
+            self._chosen[id(party)] = leader
+        return leader
+
+    def _resolve_leader(self, party, create, date):
+        book = self._book
+        person = book.person(party, date)
+        if person is None:
             return None
         country = party.country
         if country not in self._leaders_loaded:
             for leader in Leader.objects.filter(country=country):
-                for name in leader.all_names():
-                    self._leaders.setdefault((country, fold(name)), leader)
+                book.add(country, leader.all_names(), leader)
             self._leaders_loaded.add(country)
-        key = (country, fold(party.name))
-        leader = self._leaders.get(key)
-        if leader is None and create:
+        leader = book.find(country, person)
+        if leader is None and create and person.create:
             if self._slugs is None:
                 self._slugs = set(Leader.objects.values_list("slug", flat=True))
             leader = Leader(
-                name=party.name,
+                name=person.name,
                 country=country,
-                title=party.title,
-                slug=free_slug(party.name, self._slugs),
-                search_text=fold_all(party.name),
+                title=person.office or party.title,
+                wikidata_id=person.wikidata_id,
+                slug=free_slug(person.name, self._slugs),
                 import_batch=self.result.batch,
             )
             self._new_leaders.append(leader)
-            self._leaders[key] = leader
+            book.add(country, [person.name], leader)
+            book.note_spelling(country, leader, person.spelling)
         return leader
 
     def _flush_leaders(self):
-        """Write the queued leaders in one statement, with their history rows."""
+        """Write the queued leaders in one statement, with their history rows, and the
+        new spellings of the leaders this import made in earlier chunks (part of their
+        making: no history row of their own). New spellings of leaders that were there
+        before wait for the end (_flush_spellings), one change each."""
+        grown = []
+        for leader, spellings in self._book.aliases_added.values():
+            leader.aliases = sorted({*leader.aliases, *spellings})
+            leader.search_text = fold_all(*leader.all_names())
+            if leader.pk and leader.import_batch_id == self.result.batch.pk:
+                grown.append(leader)
+            elif leader.pk:
+                self._respelt[leader.pk] = leader
+        self._book.aliases_added.clear()
+        if grown:
+            Leader.objects.bulk_update(grown, ["aliases", "search_text"])
+        history = {"default_user": self._history_user(), "default_change_reason": self.reason}
         if not self._new_leaders:
             return
+        for leader in self._new_leaders:
+            leader.search_text = fold_all(*leader.all_names())
         Leader.objects.bulk_create(self._new_leaders)
-        Leader.history.bulk_history_create(
-            self._new_leaders,
-            default_user=self._history_user(),
-            default_change_reason=self.reason,
-        )
+        Leader.history.bulk_history_create(self._new_leaders, **history)
         self.result.counts["leaders"]["created"] += len(self._new_leaders)
         self._new_leaders = []
+
+    def _flush_spellings(self):
+        """Keep the new spellings of the leaders that were there before the import (none
+        when the file was imported before: an unchanged file changes nothing)."""
+        changed = list(self._respelt.values())
+        self._respelt = {}
+        if changed and not self.file_seen:
+            Leader.objects.bulk_update(changed, ["aliases", "search_text"], batch_size=500)
+            Leader.history.bulk_history_create(
+                changed,
+                update=True,
+                default_user=self._history_user(),
+                default_change_reason=self.reason,
+            )
+            self.result.counts["leaders"]["updated"] += len(changed)
 
     def _sources_for(self, entry):
         sources = []

@@ -49,6 +49,7 @@ class RegistryAdapter(Adapter):
     strip_formula_quote = True
     has_titles = False  # the interchange CSV carries no titles at the time
     keeps_entries = False
+    resolves_people = False
 
     def entries(self, row, line):
         errors = []

@@ -16,6 +16,7 @@ import re
 
 from ..models import Category, Disposition, PublicationStatus
 from ..text import fold
+from .base import Party
 from .bulk import STAGED_COLUMNS, STAGED_TYPES, STAGING, PostgresImport
 from .reading import CELL_LIMIT, REJECT_REASON, csv_reader, row_problem, strip_formula_quotes
 from .registry import _sanctions, parse_date
@@ -269,11 +270,11 @@ def plain_rows(bulk, header):
         if giver and giver_country:
             giver_ref = leaders.get((giver_country, giver))
             if giver_ref is None:
-                giver_ref = refs.leader(giver_country, giver)
+                giver_ref = refs.leader(Party(name=giver, country=giver_country))
         if recipient and recipient_country:
             recipient_ref = leaders.get((recipient_country, recipient))
             if recipient_ref is None:
-                recipient_ref = refs.leader(recipient_country, recipient)
+                recipient_ref = refs.leader(Party(name=recipient, country=recipient_country))
         description = cells[i_description]
         giver_as_reported = cells[i_giver_as_reported]
         recipient_as_reported = cells[i_recipient_as_reported]

@@ -47,6 +47,7 @@ class RowLog:
     status: str = "imported"
     reason: str = ""
     keys: list = field(default_factory=list)  # the import keys of its entries
+    names: list = field(default_factory=list)  # (giver, recipient) as each entry names them
     source_url: str = ""
     source_note: str = ""
 

@@ -441,6 +441,7 @@ _HONORIFIC = re.compile(
     r"(?i)^(?:(?:his|her|their)\s+(?:all\s+)?(?:royal\s+|imperial\s+|serene\s+)?"
     r"(?:excellenc(?:y|ies)|majest(?:y|ies)?|highness(?:es)?|holiness|eminence|beatitude|grace)"
     r"|h\.\s?r\.\s?h\.?|h\.\s?e\.?|h\.\s?h\.?|h\.\s?m\.?|t\.\s?h\.?|s\.\s?e\.?"
+    r"|(?:the\s+)?custodian\s+of\s+the\s+two\s+holy\s+mosques"
     r"|the\s+(?:right\s+|most\s+)?hono(?:u)?rable|(?:right\s+)?hono(?:u)?rable|hon\."
     r"|mr\.?\s+and\s+mrs\.?|mr\.?|mrs\.?|ms\.?|miss|madame|madam|mme\.?|dr\.?|sr\.?|sra\.?"
     r"|srta\.?|prof\.?|professor|engineer|eng\.|sir|dame|lady|the)(?=[\s,.]|$)[\s,.]*"
@@ -457,7 +458,7 @@ _RANK = re.compile(
 )
 _ROYAL = re.compile(
     r"(?i)^(?:king|queen|crown\s+prince|prince|princess|emir|amir|pope|grand\s+duke|"
-    r"grand\s+duchess|sheikh|sheikha|shaikh|shaykh|sheik)\s+"
+    r"grand\s+duchess|sheikh|sheikha|shaikh|shaykh|sheik|sultan(?=\s+(?:haji|qaboos)))\s+"
 )
 _OFFICE_PREFIX = re.compile(
     r"(?i)^((?:vice\s+|deputy\s+|acting\s+|former\s+)?(?:president|prime\s+minister|premier|first\s+lady|"
@@ -555,6 +556,7 @@ _OFFICE_AFTER_NAME = re.compile(
     r"Secretary|Chairman|Governor|Mayor|Chief|Commander|Director|Head|Spouse|Wife)\b)"
 )
 _PARENTHESIS = re.compile(r"^\s*\([^)]*\)\s*")
+_PARTS = re.compile(r"[,;]|\s--\s?|--|(?<=[a-z]{4})\.\s+(?=[A-Z])")
 
 
 @functools.lru_cache(maxsize=16384)
@@ -573,7 +575,9 @@ def parse_person(text):
         if not match or match.end() == 0:
             break
         rest = rest[match.end() :]
-    parts = [p.strip() for p in re.split(r",|\s--\s?|--", rest) if p.strip()]
+    # Parts: by commas, semicolons, dashes, and a full stop after a word ("… Waddaulah.
+    # Sultan and Yang Di-Pertuan …"), never after an initial or an abbreviation.
+    parts = [p.strip() for p in _PARTS.split(rest) if p.strip()]
     if not parts:
         return "", ""
     first, others = parts[0], [p for p in parts[1:] if not re.match(r"(?i)and\s", p)]

@@ -107,6 +107,12 @@ class RegisterEntry(models.Model):
     source_note = models.CharField(
         max_length=300, blank=True, help_text="Which source the link is: the notice, a search…"
     )
+    giver_name = models.CharField(
+        max_length=200, blank=True, help_text="The giver's name as this row spells it."
+    )
+    recipient_name = models.CharField(
+        max_length=200, blank=True, help_text="The recipient's name as this row spells it."
+    )
 
     class Meta:
         ordering = ["register", "record", "entry"]

@@ -6,8 +6,9 @@ from giftapp.models import RegisterEntry
 
 class Command(BaseCommand):
     help = (
-        "Write every register entry as CSV (register,row,entry,gift,giver,recipient,status,"
-        "reason): what became of each data row of each imported register file."
+        "Write every register entry as CSV (register,row,entry,gift,giver,giver_spelling,"
+        "recipient,recipient_spelling,status,reason): what became of each data row of each "
+        "imported register file."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,680 @@
+"""Who a register's text names: one leader per real person, whatever the spelling.
+
+A register writes the same person many ways: "Abdullah II bin al Hussein", "Abdullah II
+ibn Al Hussein", "Kind Abdullah II"; "Abdullah bin Abdulaziz Al-Saud" and "Abdallah bin
+Abd al-Aziz Al Saud"; or only the office, "The Prime Minister of Japan and Mrs. Obuchi".
+Three things find the one leader behind a spelling, always within one country:
+
+- a name key that ignores case, accents, punctuation, honorifics and ranks (misspelt ones
+  too), the country written into the name, and the particles of Arabic names (bin, ibn,
+  al-), so most spellings meet exactly;
+- close spellings, sure enough to decide alone: the key run together a letter or two off
+  (rapidfuzz's edit-distance ratio, the first name and any regnal number agreeing), or the
+  words one by one each a letter or two off or of one consonant skeleton ("Mitib",
+  "Mutaib");
+- looser fits, taken only when one leader of the country fits: a shorter name that opens
+  a longer one ("Abdullah II", "Abdullah II bin al Hussein"), leaves out up to two middle
+  names or an opening Muhammad ("Hussein Tantawy", "Mohamed Hussein Tantawi"), an initial
+  or the start of a word ("Vlad Filat"), the words in another order, or a surname alone
+  ("Soomro"); never a son for his father ("Mohammed bin Salman" is not "Salman");
+- the bundled table of office holders (giftapp/data/office_holders.csv): a mention that
+  gives only an office ("President of Ukraine", "King Abdullah", "Prime Minister
+  Vajpaye") is the person who held it on the gift's date, when nothing in the mention
+  contradicts the holder's name; a holder's listed spellings all name one leader, under
+  the table's name and Wikidata id.
+
+Every rule is deterministic; nothing here merges two existing leaders (editors do that in
+the admin), it only decides which leader a new spelling belongs to.
+"""
+
+import csv
+import datetime
+import functools
+import html
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from ..text import fold
+
+OFFICE_HOLDERS = Path(__file__).resolve().parent.parent / "data" / "office_holders.csv"
+
+
+def _words(text):
+    return frozenset(text.split())
+
+
+# Words of address and rank that may open a name, never part of it.
+_HONORIFICS = _words(
+    "his her their excellency excellencies majesty majesties highness highnesses royal "
+    "hh hrh hm he mr mrs ms dr sir dame lady madame the honorable honourable hon "
+    "king queen prince princess crown emir amir sheikh sheikha shaikh shaykh sheik "
+    "sayyid begum yab dato datuk datin tun "
+    "president minister general admiral colonel ambassador"
+)
+# Misspellings the registers print, folded: "Kind Abdullah II", "Shiekh", "Excellancy".
+_MISSPELT = _words("kind kng knig prine prnce shiekh sheihk sheik excellancy exellency")
+# Ranks that open a name, and the long words of address whose misspellings are caught by
+# likeness ("His Excellendy", "Geneneral", "Field Marshall").
+_RANKS = _words(
+    "field marshal marshall lt ltg gen maj brig brigadier lieutenant major commander "
+    "captain general admiral colonel rear vice adm radm vadm"
+)
+_LONG_HONORIFICS = ("excellency", "majesty", "highness", "general", "marshal", "honorable")
+# The particles of a name, which spellings use or drop at will.
+_PARTICLES = _words("bin ibn bn b ben bint binti al el ul")
+_LINEAGE = _words("bin ibn bint binti ibni")
+_ORDINALS = _words("i ii iii iv v vi vii viii ix x xi xii")
+_MISREAD = {"ll": "ii", "lll": "iii"}  # "Abdullah ll": a regnal number read as letters
+# The forms of Muhammad that open many names and that a spelling may leave out
+# ("Mohamed Hussein Tantawi" and "Hussein Tantawi"; "Mohd Najib" and "Najib").
+_MUHAMMAD = _words("muhammad muhammed mohammad mohammed mohamed mohamad mohd muhammet")
+
+# Two spellings of one name: the keys' edit-distance ratio, and their first names'; two
+# spellings of one word.
+SPELLING_RATIO = 88
+FIRST_NAME_RATIO = 80
+WORD_RATIO = 85
+# How many words a shorter spelling may leave out of a longer one.
+MAY_LEAVE_OUT = 2
+
+
+# Titles of two words whose words alone may be names: "H.E.", "Tan Sri".
+_PAIRS = frozenset(
+    tuple(pair.split())
+    for pair in ("h e", "dato sri", "tan sri")
+)  # fmt: skip
+HONORIFIC_RATIO = 80
+
+
+def _is_honorific(word):
+    if word in _HONORIFICS or word in _MISSPELT or word in _RANKS:
+        return True
+    return len(word) >= 6 and any(fuzz.ratio(word, h) >= HONORIFIC_RATIO for h in _LONG_HONORIFICS)
+
+
+def _sultan(words):
+    """Whether the name opens with the title Sultan ("Sultan Haji Hassanal Bolkiah",
+    "Sultan Qaboos") rather than the name ("Sultan bin Abdulaziz")."""
+    return fold(words[0]) == "sultan" and fold(words[1]) not in _PARTICLES
+
+
+def _tokens(name):
+    """The name's folded words, honorifics dropped from its start (a name keeps at least
+    one word)."""
+    words = fold(html.unescape(name or "")).split()
+    while len(words) > 1:
+        if tuple(words[:2]) in _PAIRS:
+            words = words[2:] or words
+        elif _is_honorific(words[0]) or _sultan(words):
+            words = words[1:]
+        else:
+            break
+    return words
+
+
+# Where a name field holds two people ("Joko Widodo & Iriana Joko Widodo", "Abdullah II
+# ibn Al Hussein, Rania Al Abdullah"): the first is the giver the register puts first.
+_SEVERAL = re.compile(r"\s*(?:,|&|;|\band\b)\s*")
+_SPLIT_ORDINAL = re.compile(r",\s*(?=(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\b)")
+
+
+def first_person(text):
+    """The first of the people a text names: "King Abdullah, II and Queen Rania" -> "King
+    Abdullah II"."""
+    text = _SPLIT_ORDINAL.sub(" ", " ".join(html.unescape(text or "").split()))
+    return _SEVERAL.split(text, maxsplit=1)[0].strip()
+
+
+def clean_name(name):
+    """The name as a page should show it: entities decoded, a leading honorific (or a
+    misspelt one, or a rank) dropped, and only the first of several people. "Kind
+    Abdullah II" -> "Abdullah II"."""
+    words = first_person(name).split()
+    while len(words) > 1:
+        if tuple(fold(w) for w in words[:2]) in _PAIRS:
+            words = words[2:] or words
+        elif fold(words[0]) == "h e" or _is_honorific(fold(words[0])) or _sultan(words):
+            words = words[1:]
+        else:
+            break
+    while len(words) > 2 and fold(words[-1]) in _HONORIFICS:  # "… Al Saud Crown Prince"
+        words = words[:-1]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class NameKey:
+    words: tuple  # the folded words, particles dropped
+    compact: str  # the words run together: "abdullahabdulazizsaud"
+    lineage: bool = False  # "bin", "ibn": the last word names a father or a house
+
+    @classmethod
+    def of(cls, name):
+        tokens = _tokens(name)
+        words = [_MISREAD.get(w, w) for w in tokens if w not in _PARTICLES]
+        if len(words) > 1 and words[0] in _ORDINALS:  # "VI Mohammed"
+            words[0], words[1] = words[1], words[0]
+        lineage = any(w in _LINEAGE for w in tokens)
+        return cls(tuple(words), "".join(words), lineage)
+
+    @property
+    def ordinals(self):
+        return {w for w in self.words[1:] if w in _ORDINALS}
+
+
+def same_spelling(a, b):
+    """Whether two keys spell one name: run together they differ by a letter or two, the
+    first names agree, and so does any regnal number ("Abdullah II" is not "Abdullah")."""
+    if not a.words or not b.words or a.ordinals != b.ordinals:
+        return False
+    if fuzz.ratio(a.words[0], b.words[0]) < FIRST_NAME_RATIO:
+        # "Abel Al-Jubeir", "Line El Abidine Ben Ali": one letter off, in a long name.
+        return len(a.compact) >= 10 and Levenshtein.distance(a.compact, b.compact) == 1
+    return fuzz.ratio(a.compact, b.compact) >= SPELLING_RATIO
+
+
+_VOWELS = frozenset("aeiouwy")
+
+
+def _skeleton(word):
+    """A word's consonants, doubles collapsed: the part that transliterations of one
+    Arabic or Persian name share ("Mitib", "Mutaib", "Metieb" -> "mtb")."""
+    out = []
+    for ch in word:
+        if ch == "h" and out:  # th, kh, sh, dh: one sound, spelt with or without the h
+            continue
+        if ch not in _VOWELS and (not out or out[-1] != ch):
+            out.append(ch)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=200_000)
+def same_word(a, b):
+    """Whether two folded words may spell one name: equal, an initial and a word it opens,
+    a letter or two apart, or one consonant skeleton ("Karimov" and "Karmiv"); regnal
+    numbers only equal."""
+    if a == b:
+        return True
+    if a in _ORDINALS or b in _ORDINALS:
+        return False
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    if min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= WORD_RATIO:
+        return True
+    if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou"):
+        return False
+    skeleton = _skeleton(a)
+    if skeleton != _skeleton(b) or not skeleton:
+        return False
+    return len(skeleton) >= 2 or max(len(a), len(b)) <= 4
+
+
+def _words_agree(short, long):
+    """Whether each of the shorter list's words spells a word of the longer, in order."""
+    rest = iter(long)
+    return all(any(same_word(word, other) for other in rest) for word in short)
+
+
+def _opens(x, y):
+    """Whether one word (four letters at least) opens the other: "Vlad", "Vladimir"."""
+    short, long = sorted((x, y), key=len)
+    return len(short) >= 4 and long.startswith(short)
+
+
+def word_for_word(a, b, loose=False):
+    """Whether two keys of as many words spell the same words, one by one; when loose, an
+    initial or the start of a word stands for it too, and the words may come in another
+    order ("Ellen Sirleaf Johnson")."""
+    if len(a.words) != len(b.words) or len(a.words) < 2 or a.ordinals != b.ordinals:
+        return False
+    if loose and not (a.lineage or b.lineage) and sorted(a.words) == sorted(b.words):
+        return True
+
+    def agree(x, y):
+        if loose:
+            return same_word(x, y) or _opens(x, y)
+        return same_word(x, y) and min(len(x), len(y)) > 1
+
+    return all(agree(x, y) for x, y in zip(a.words, b.words, strict=True))
+
+
+def starts(short, long):
+    """Whether the shorter name (two words at least) opens the longer one."""
+    n = len(short.words)
+    return 2 <= n < len(long.words) and _words_agree(short.words, long.words[:n])
+
+
+def within(short, long):
+    """Whether the shorter name (two words at least) is the longer one with middle names
+    (or an opening Muhammad) left out: "Ali bin Fetais Al-Marri" and "Ali bin Mohsen bin
+    Fetais Al-Marri"; "Hussein Tantawy" and "Mohamed Hussein Tantawi"."""
+    n = len(short.words)
+    if not 2 <= n < len(long.words) <= n + MAY_LEAVE_OUT:
+        return False
+    if not same_word(short.words[-1], long.words[-1]):
+        return False
+    if short.ordinals - long.ordinals:
+        return False
+    first = long.words
+    if not same_word(short.words[0], first[0]):
+        if first[0] not in _MUHAMMAD or long.lineage:  # "Mohammed bin Salman" is not Salman
+            return False
+        first = first[1:]
+        if not same_word(short.words[0], first[0]):
+            return False
+    return _words_agree(short.words[1:-1], first[1:-1])
+
+
+def contains(a, b):
+    """Whether one of two names is the other with words left out (starts, within)."""
+    if len(a.words) > len(b.words):
+        a, b = b, a
+    return starts(a, b) or within(a, b)
+
+
+def surname_of(word, name):
+    """Whether a spelling of one word ("Soomro") is the surname that ends a name."""
+    return (
+        len(word.words) == 1 < len(name.words)
+        and not name.lineage
+        and (
+            len(word.compact) >= 5
+            and word.compact not in _MUHAMMAD
+            and word.compact == name.words[-1]
+        )
+    )
+
+
+class NameIndex:
+    """Names within each country, each with a handle (a leader, its id, a table row), and
+    the rules above to find the handle a new spelling belongs to."""
+
+    def __init__(self, identity=None):
+        # Which handles are one: by default the handle itself (an id), else the object.
+        self._identity = identity or (lambda h: h if isinstance(h, (int, str)) else id(h))
+        self._exact = {}  # (country, compact) -> handle
+        self._keys = defaultdict(list)  # country -> [NameKey]
+        self._handles = defaultdict(list)  # country -> [handle], parallel to _keys
+
+    def add(self, country, name, handle):
+        key = NameKey.of(name)
+        if not key.compact or (country, key.compact) in self._exact:
+            return
+        self._exact[(country, key.compact)] = handle
+        self._keys[country].append(key)
+        self._handles[country].append(handle)
+
+    def find(self, country, name):
+        key = NameKey.of(name)
+        if not key.compact:
+            return None
+        found = self._exact.get((country, key.compact))
+        if found is not None:
+            return found
+        keys, handles = self._keys.get(country), self._handles.get(country)
+        if not keys:
+            return None
+        best = process.extractOne(
+            key.compact,
+            [k.compact for k in keys],
+            scorer=fuzz.ratio,
+            score_cutoff=SPELLING_RATIO,
+        )
+        if best is not None:
+            # The closest spelling first; the others that pass, in order, after it.
+            order = [best[2]] + [i for i in range(len(keys)) if i != best[2]]
+            for i in order:
+                if same_spelling(key, keys[i]):
+                    return handles[i]
+        for i, other in enumerate(keys):
+            if word_for_word(key, other):
+                return handles[i]
+        fits = {
+            self._identity(handles[i]): handles[i]
+            for i, other in enumerate(keys)
+            if contains(key, other)
+            or word_for_word(key, other, loose=True)
+            or surname_of(key, other)
+        }
+        if len(fits) == 1:
+            return next(iter(fits.values()))
+        return None
+
+
+# --- Offices -----------------------------------------------------------------------------------
+
+HEAD_OF_STATE = "head_of_state"
+HEAD_OF_GOVERNMENT = "head_of_government"
+FOREIGN_MINISTER = "foreign_minister"
+
+_NOT_THE_OFFICE = re.compile(
+    r"\b(?:vice|deputy|former|acting|crown|first lady|spouse|wife|husband|son|daughter|"
+    r"brother|advis[eo]r|office of|staff|delegation|embassy|ambassador|regional|provincial|"
+    r"state minister|minister of state|governor)\b|"
+    r"\bpresident of the (?!republic|state|united|federal|islamic|people|arab|russian|"
+    r"french|italian|swiss|palestinian|council of ministers|government)",
+)
+_ROLES = (
+    (FOREIGN_MINISTER, re.compile(
+        r"\b(?:foreign minister|minister (?:of|for) foreign affairs|secretary of state for "
+        r"foreign)")),
+    (HEAD_OF_GOVERNMENT, re.compile(
+        r"\b(?:prime minister|premier|chancellor|president of the (?:council of ministers|"
+        r"government))\b")),
+    (HEAD_OF_STATE, re.compile(
+        r"\b(?:president|king|amir|emir|sultan|custodian of the two holy mosques|"
+        r"grand duke)\b")),
+)  # fmt: skip
+
+
+def office_role(text):
+    """Which office of a state a mention names, if one the table lists: "The Prime
+    Minister of Japan and Mrs. Obuchi" -> head of government; "Vice President …", "Crown
+    Prince …", "Minister of Defence" -> None."""
+    text = " ".join(fold(text).split())
+    if not text or _NOT_THE_OFFICE.search(text):
+        return None
+    for role, pattern in _ROLES:
+        if pattern.search(text):
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class Holder:
+    country: str
+    role: str
+    office: str
+    name: str
+    aliases: tuple
+    start: datetime.date
+    end: datetime.date | None
+    wikidata_id: str
+    source: str
+
+    def held_on(self, date):
+        return self.start <= date and (self.end is None or date < self.end)
+
+    def names(self):
+        return (self.name, *self.aliases)
+
+
+def _date(text):
+    return datetime.date.fromisoformat(text) if text else None
+
+
+@functools.cache
+def office_holders():
+    """The bundled table, read once."""
+    with OFFICE_HOLDERS.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            Holder(
+                country=row["country"],
+                role=row["role"],
+                office=row["office"],
+                name=row["name"],
+                aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
+                start=_date(row["start"]),
+                end=_date(row["end"]),
+                wikidata_id=row["wikidata_id"],
+                source=row["source"],
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+# Words a mention of an office uses besides the holder's name.
+_OFFICE_WORDS = _words(
+    "of the and his her their excellency majesty majesties highness royal mr mrs ms madame "
+    "h e hh hrh president prime minister premier chancellor king queen amir emir sultan "
+    "custodian two holy mosques grand duke foreign affairs for state government "
+    "republic kingdom federal federation islamic arab people s democratic socialist united "
+    "hashemite sultanate emirates union commonwealth nation darussalam yang di pertuan "
+    "council ministers on behalf sheikh shaikh sheik"
+)
+
+
+class Offices:
+    """The office holders of the table, by country and role, and by name."""
+
+    def __init__(self, holders=None):
+        self.holders = defaultdict(list)
+        self.names = NameIndex(identity=lambda holder: holder.name)
+        for holder in holders if holders is not None else office_holders():
+            self.holders[(holder.country, holder.role)].append(holder)
+            for name in holder.names():
+                self.names.add(holder.country, name, holder)
+
+    def by_name(self, country, name):
+        """The table's holder a name spells, at any time."""
+        return self.names.find(country, name) if name else None
+
+    def on(self, country, text, date):
+        """The holder of the office a mention names on the date, when the mention's other
+        words all belong to the holder's names (a surname, "and Mrs. Obuchi")."""
+        role = office_role(text)
+        if role is None or date is None:
+            return None
+        holder = next((h for h in self.holders.get((country, role), ()) if h.held_on(date)), None)
+        if holder is None:
+            return None
+        own = {w for name in holder.names() for w in NameKey.of(name).words}
+        for word in self._other_words(country, text):
+            if len(word) > 2 and not process.extractOne(
+                word, own, scorer=fuzz.ratio, score_cutoff=85
+            ):
+                return None
+        return holder
+
+    def _other_words(self, country, text):
+        words = _country_words(country)
+        return [
+            w
+            for w in fold(html.unescape(text)).split()
+            if w not in _OFFICE_WORDS and w not in words and w not in _PARTICLES
+        ]
+
+
+@dataclass
+class Person:
+    """Who a party is, as the leader to find or create: the name, and what the table adds.
+    A person read out of a register's words rather than its name field only finds a
+    leader; it never makes one (create False)."""
+
+    name: str
+    spelling: str  # the register's own spelling, kept as an alias
+    wikidata_id: str = ""
+    office: str = ""  # the table's office, when the mention gave only that
+    create: bool = True
+
+
+# Words that make a mention a body, not a person: "Government of …", "Embassy of …".
+_BODY = re.compile(
+    r"\b(?:government|ministry|embassy|republic|kingdom|state|office|university|bureau|"
+    r"delegation|forces?|army|navy|police|unknown|official|council|committee|institute|"
+    r"agency|court|assembly|party|bank|company|association|foundation|school|college|"
+    r"people|city|province|department|directorate|command|headquarters)\b"
+)
+
+
+def name_in_text(text):
+    """The name a mention with no name field opens with, when it plainly names a person:
+    "His Majesty Sultan Haji Hassanal Bolkiah …, Sultan and Yang Di-Pertuan of Brunei"
+    -> "Haji Hassanal Bolkiah …". None for bodies and for offices alone."""
+    head = re.split(r",|\s-+\s|\(", html.unescape(text or ""), maxsplit=1)[0]
+    words = clean_name(head).split()
+    folded = [fold(w) for w in words]
+    if "of" in folded:  # "… Sultan of Brunei": the office, after the name
+        words, folded = words[: folded.index("of")], folded[: folded.index("of")]
+    while folded and folded[-1] in _OFFICE_WORDS:
+        words, folded = words[:-1], folded[:-1]
+    name = " ".join(words)
+    if not 2 <= len(words) <= 16 or folded[0] in _OFFICE_WORDS or _BODY.search(fold(name)):
+        return None
+    return name
+
+
+class Resolver:
+    """A party's person: its name cleaned, or the office holder its office and date give;
+    a table holder under the table's name."""
+
+    def __init__(self, offices=None):
+        self.offices = offices or _default_offices()
+
+    def person(self, party, date=None):
+        if not party.country:
+            return None
+        name = self._without_country(party.country, clean_name(party.name))
+        if name:
+            holder = self.offices.by_name(party.country, name)
+            if holder is None and len(name.split()) == 1:
+                # "King Abdullah", "President Karzai": one word beside an office is the
+                # holder of that office on the day, when the word is part of their name.
+                mention = first_person(party.as_reported or party.name)
+                holder = self.offices.on(party.country, mention, date)
+            if holder is not None:
+                return Person(holder.name, name, holder.wikidata_id)
+            return Person(name, name)
+        text = party.title or party.as_reported
+        holder = self.offices.on(party.country, party.as_reported or text, date)
+        if holder is not None:
+            return Person(holder.name, holder.name, holder.wikidata_id, holder.office)
+        name = name_in_text(party.as_reported)
+        if name:
+            holder = self.offices.by_name(party.country, name)
+            if holder is not None:
+                return Person(holder.name, name, holder.wikidata_id)
+            return Person(name, name, create=False)
+        return None
+
+    @staticmethod
+    def _without_country(country, name):
+        """The name without the country a register wrote into it: "Egyptian Field Marshal
+        Hussein Tantawy", "Karimov Uzbekistan"."""
+        words = name.split()
+        if len(words) < 2:
+            return name
+        country_words = _country_words(country)
+        stem = min(country_words, key=len, default="")[:5] if len(country_words) == 1 else ""
+        if stem and len(stem) >= 4 and fold(words[0]).startswith(stem):
+            words = words[1:]
+            name = clean_name(" ".join(words))
+            words = name.split()
+        while len(words) > 1 and fold(words[-1]) in country_words:
+            words = words[:-1]
+        return " ".join(words)
+
+
+@functools.cache
+def _country_words(country):
+    from django_countries import countries
+
+    return frozenset(fold(countries.name(country)).split())
+
+
+@functools.cache
+def _default_offices():
+    return Offices()
+
+
+class LeaderBook:
+    """The leaders an import names: the ones that exist, the ones it queues, and the
+    spellings each is known by. Both writers keep one; a handle is whatever the writer
+    names a leader by (a Leader, or an id and a negative reference for a queued one).
+
+    A public register's party goes through the Resolver and the NameIndex; the registry's
+    own format names its leaders exactly as it exported them, so it matches names only
+    as written (folded), and an editor's split of two leaders survives a round trip."""
+
+    def __init__(self, resolve):
+        self.resolver = Resolver() if resolve else None
+        self.index = NameIndex()
+        self.exact = {}  # (country, folded name) -> handle
+        self.spellings = defaultdict(set)  # identity of a handle -> folded names it has
+        self.aliases_added = {}  # identity -> (handle, [spellings added by this import])
+
+    def _identity(self, handle):
+        return handle if isinstance(handle, int) else id(handle)
+
+    def add(self, country, names, handle):
+        for name in names:
+            if name:
+                self.exact.setdefault((country, fold(name)), handle)
+                self.index.add(country, name, handle)
+                self.spellings[self._identity(handle)].add(fold(name))
+
+    def person(self, party, date=None):
+        """Who the party is, or None when it names no one the registry can tell."""
+        if not party.country:
+            return None
+        if self.resolver is None:
+            return Person(party.name, party.name) if party.name else None
+        return self.resolver.person(party, date)
+
+    def find(self, country, person):
+        """The handle of the person's leader, or None; a new spelling of a known leader is
+        noted as an alias to add. A leader already known by the very spelling comes first:
+        an editor's split or rename outranks the rules and the table."""
+        handle = self.exact.get((country, fold(person.spelling)))
+        if handle is None:
+            handle = self.exact.get((country, fold(person.name)))
+        if handle is None and self.resolver is not None:
+            handle = self.index.find(country, person.name)
+        if handle is not None:
+            self.note_spelling(country, handle, person.spelling)
+        return handle
+
+    def note_spelling(self, country, handle, spelling):
+        identity = self._identity(handle)
+        folded = fold(spelling)
+        if folded and folded not in self.spellings[identity]:
+            self.spellings[identity].add(folded)
+            self.exact.setdefault((country, folded), handle)
+            if self.resolver is not None:
+                self.index.add(country, spelling, handle)
+            self.aliases_added.setdefault(identity, (handle, []))[1].append(spelling)
+
+
+def keep_latest_offices(batch, *, user=None, reason=""):
+    """Each leader named by the batch's gifts takes, as its title, the office its gifts of
+    the latest year give (the longest, where they give several): "King of Saudi Arabia",
+    not the governorship its first gift named. A title that none of the leader's gifts
+    gives is an editor's, and stays."""
+    from django.db.models import Q
+
+    from ..models import Gift, Leader
+
+    gifts = Gift.objects.filter(Q(import_batch=batch) | Q(register_entries__batch=batch))
+    touched = set()
+    for giver, recipient in gifts.values_list("giver_id", "recipient_id").distinct():
+        touched.update(pk for pk in (giver, recipient) if pk)
+    offices = defaultdict(list)  # leader id -> [(date, title)]
+    for side in ("giver", "recipient"):
+        rows = (
+            Gift.objects.filter(**{f"{side}_id__in": touched})
+            .exclude(**{f"{side}_title": ""})
+            .values_list(f"{side}_id", "date", f"{side}_title")
+        )
+        for pk, date, title in rows.iterator(chunk_size=5000):
+            offices[pk].append(((date or datetime.date.min).year, len(title), title))
+    changed = []
+    for leader in Leader.objects.filter(pk__in=offices).only("pk", "title"):
+        held = offices[leader.pk]
+        latest = max(held)[2]
+        if leader.title != latest and (not leader.title or leader.title in {t for *_, t in held}):
+            leader.title = latest
+            changed.append(leader)
+    if changed:
+        Leader.objects.bulk_update(changed, ["title"], batch_size=500)
+        Leader.history.bulk_history_create(
+            list(Leader.objects.filter(pk__in=[leader.pk for leader in changed])),
+            update=True,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    return len(changed)
