@@ -248,3 +248,9 @@ class LeaderPageTests(TestCase):
         self.assertIn("Minister for Foreign Affairs 2002", text)
         self.assertIn("Senator 2010", text)
         self.assertIn("Gifts by register Pakistan's Toshakhana record:", text)
+        spelling = gift.register_entries.get().recipient_name
+        rows = RegisterEntry.objects.filter(gift__recipient=leader, recipient_name=spelling)
+        self.assertIn(
+            f"Written as Register rows {spelling} Pakistan's Toshakhana record: {rows.count()}",
+            text,
+        )

@@ -1,5 +1,7 @@
 """The leaders index and a leader's page."""
 
+from collections import Counter, defaultdict
+
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, When
 from django.http import Http404
@@ -56,6 +58,7 @@ def leader_page(leader):
         "gifts_shown": LEADER_GIFTS_SHOWN,
         "offices": offices_held(leader),
         "by_register": gifts_by_register(leader),
+        "spellings": spellings_used(leader),
     }
 
 
@@ -87,3 +90,33 @@ def gifts_by_register(leader):
         .order_by("-gifts", "register")
     )
     return [(REGISTERS.get(row["register"], row["register"]), row["gifts"]) for row in rows]
+
+
+def spellings_used(leader):
+    """How the registers write the leader's name on public gifts, the commonest first:
+    [{spelling, rows, registers: [(register, rows)]}]."""
+    rows = (
+        RegisterEntry.objects.filter(
+            Q(gift__giver=leader) | Q(gift__recipient=leader),
+            gift__publication_status="published",
+        )
+        .annotate(
+            spelling=Case(
+                When(gift__giver=leader, then=F("giver_name")), default=F("recipient_name")
+            )
+        )
+        .exclude(spelling="")
+        .values_list("spelling", "register")
+        .annotate(rows=Count("pk"))
+    )
+    found = defaultdict(Counter)  # spelling -> register -> rows
+    for spelling, register, n in rows:
+        found[spelling][register] += n
+    return [
+        {
+            "spelling": spelling,
+            "rows": sum(registers.values()),
+            "registers": [(REGISTERS.get(r, r), n) for r, n in registers.most_common()],
+        }
+        for spelling, registers in sorted(found.items(), key=lambda i: (-i[1].total(), i[0]))
+    ]
