@@ -29,6 +29,7 @@ from .forms import (
     MergeLeadersForm,
     PublicationCheckedForm,
     RetractionForm,
+    SplitLeaderForm,
 )
 
 
@@ -196,7 +197,7 @@ class LeaderAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         (None, {"fields": ["name", "native_name", "aliases", "country", "title"]}),
         ("Identifiers", {"fields": ["slug", "wikidata_id", "created_at", "updated_at"]}),
     ]
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "split_selected"]
 
     def has_review_permission(self, request):
         return workflow.is_reviewer(request.user)
@@ -226,6 +227,43 @@ class LeaderAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/merge_leaders.html", context)
+
+    @admin.action(description="Split the selected leader by spelling", permissions=["review"])
+    def split_selected(self, request, queryset):
+        leaders = list(queryset[:2])
+        if len(leaders) != 1:
+            self.message_user(request, "Select exactly one leader to split.", messages.WARNING)
+            return None
+        (leader,) = leaders
+        spellings = workflow.register_spellings(leader)
+        if len(spellings) < 2:
+            self.message_user(
+                request,
+                f"The register rows write “{leader}” one way or none: nothing to split.",
+                messages.WARNING,
+            )
+            return None
+        form = SplitLeaderForm(leader, spellings, request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            new = workflow.split_leader(
+                leader, form.cleaned_data["spellings"], form.cleaned_data["name"]
+            )
+            self.message_user(
+                request,
+                f"Split “{new}” from “{leader}”: {new.gifts_given.count()} gifts given and "
+                f"{new.gifts_received.count()} received moved.",
+                messages.SUCCESS,
+            )
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": f"Split {leader}",
+            "opts": self.model._meta,
+            "records": [leader],
+            "form": form,
+            "action": "split_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/split_leader.html", context)
 
 
 class VisitGiftInline(PublicationInlineMixin, admin.TabularInline):

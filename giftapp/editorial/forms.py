@@ -105,6 +105,43 @@ class MergeLeadersForm(forms.Form):
         return keep, duplicate
 
 
+class SplitLeaderForm(forms.Form):
+    spellings = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Spellings to move",
+        help_text="The gifts whose register rows write the leader so move to the new leader.",
+    )
+    name = forms.CharField(max_length=200, label="Name of the new leader")
+
+    def __init__(self, leader, spellings, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.leader = leader
+        self.fields["spellings"].choices = [
+            (spelling, f"{spelling} ({gifts} gift{'s' if gifts != 1 else ''})")
+            for spelling, gifts in spellings
+        ]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the new leader a name.")
+        taken = Leader.objects.filter(name=name, country=self.leader.country)
+        if taken.exists():
+            raise forms.ValidationError(
+                "A leader of this country already has this name: merge into it instead."
+            )
+        return name
+
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("spellings") or ())
+        if chosen and chosen == {value for value, _label in self.fields["spellings"].choices}:
+            raise forms.ValidationError(
+                "Every spelling would move: rename the leader instead of splitting it."
+            )
+        return data
+
+
 class ImportUploadForm(forms.Form):
     MAX_BYTES = 50 * 1024 * 1024
 

@@ -1,16 +1,30 @@
-"""The editorial workflow: roles, who may move a record to which status, and leader merges.
+"""The editorial workflow: roles, who may move a record to which status, and leader merges
+and splits.
 
 Editors create and edit drafts and submit them for review; reviewers publish, retract and
 change published records. The rules live here so that the admin, its actions and the
 importers all ask the same questions.
 """
 
+from collections import Counter
+from datetime import date
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from ..models import Gift, LeaderRedirect, PublicationStatus, SanctionsFlag, Visit
+from ..models import (
+    Gift,
+    Leader,
+    LeaderRedirect,
+    PublicationStatus,
+    RegisterEntry,
+    SanctionsFlag,
+    Visit,
+)
 from ..models.base import EDITABLE_BY_EDITORS, REVIEW_PERMISSION, is_reviewer
+from ..text import fold
 
 __all__ = ["EDITABLE_BY_EDITORS", "REVIEW_PERMISSION", "is_reviewer"]
 
@@ -138,6 +152,57 @@ def merge_leaders(keep, duplicate):
     duplicate.delete()
     LeaderRedirect.objects.create(old_slug=old_slug, leader=keep)
     return keep
+
+
+def register_spellings(leader):
+    """How the register rows of the leader's gifts (public or not) write the leader's name,
+    with the gifts of each, the commonest first: [(spelling, gifts)]."""
+    found = Counter()
+    for side in ("giver", "recipient"):
+        rows = (
+            RegisterEntry.objects.filter(**{f"gift__{side}": leader})
+            .exclude(**{f"{side}_name": ""})
+            .values_list(f"{side}_name")
+            .annotate(gifts=Count("gift", distinct=True))
+        )
+        for spelling, gifts in rows:
+            found[spelling] += gifts
+    return sorted(found.items(), key=lambda item: (-item[1], item[0]))
+
+
+@transaction.atomic
+def split_leader(leader, spellings, name):
+    """Give the gifts whose register rows write `leader` as one of `spellings` to a new
+    leader called `name`, of the same country: an editor undoing a wrong resolution. The
+    spellings (as written and as cleaned) leave the leader's aliases and become the new
+    leader's, so a later import of a row written so finds the new one. History records
+    each step. Returns the new leader."""
+    from ..importers.people import clean_name
+
+    written = set(spellings)
+    if not written:
+        raise ValueError("Choose at least one spelling to move.")
+    moved = written | {clean_name(spelling) for spelling in written}
+    folded = {fold(name) for name in moved}
+    new = Leader(name=name, country=leader.country, aliases=sorted(moved - {name}))
+    new.save()
+    latest = None
+    for side in ("giver", "recipient"):
+        gifts = Gift.objects.filter(
+            **{side: leader, f"register_entries__{side}_name__in": written}
+        ).distinct()
+        for gift in gifts.order_by("pk"):
+            setattr(gift, side, new)
+            gift.save()
+            title = getattr(gift, f"{side}_title")
+            if title and (latest is None or (gift.date or date.min) >= latest[0]):
+                latest = (gift.date or date.min, title)
+    if latest:
+        new.title = latest[1]
+        new.save()
+    leader.aliases = [alias for alias in leader.aliases if fold(alias) not in folded]
+    leader.save()
+    return new
 
 
 def review_queue():
