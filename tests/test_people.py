@@ -4,10 +4,13 @@ every giver of the four bundled registers against name groups read by hand
 the same figures)."""
 
 import datetime
+import itertools
+from unittest import mock
 
 from django.test import SimpleTestCase
 
 from bench.grade_leaders import figures, grade, read_groups, resolved_givers
+from giftapp.importers import people
 from giftapp.importers.base import Party
 from giftapp.importers.people import (
     FOREIGN_MINISTER,
@@ -25,6 +28,10 @@ from giftapp.importers.people import (
     same_word,
 )
 
+# Thirty made-up words of distinct sounds, for names like nothing in a register.
+WORDS = ["".join(p) for p in itertools.product(["bak", "cod", "fup"], ["ez", "ig", "oj", "uq", "ax",
+         "ev", "il", "on", "ur", "as"])]  # fmt: skip
+
 
 def key(name):
     return NameKey.of(name)
@@ -39,7 +46,7 @@ class CleanNameTests(SimpleTestCase):
             ("H.E. Abdelaziz Bouteflika", "Abdelaziz Bouteflika"),
             ("Field Marshall Mohamed H. Tantawi", "Mohamed H. Tantawi"),
             ("YAB Dato' Sri Mohd Najib", "Mohd Najib"),
-            ("Sultan Haji Hassanal Bolkiah", "Haji Hassanal Bolkiah"),
+            ("Sultan Haji Hassanal Bolkiah", "Hassanal Bolkiah"),
             ("Mohammad bin Salman bin Abdulaziz Al Saud Crown Prince",
              "Mohammad bin Salman bin Abdulaziz Al Saud"),
         ]:  # fmt: skip
@@ -120,6 +127,18 @@ class NameIndexTests(SimpleTestCase):
         self.assertEqual(index.find("XX", "Soomro"), 1)
         self.assertIsNone(self.index("Salman bin Hamad").find("XX", "Hamad"))
 
+    def test_a_lookup_reads_only_the_names_that_sound_alike(self):
+        # 900 names in one country, none like the ones looked for but one.
+        names = [f"{first} {last}" for first in WORDS for last in WORDS]
+        index = self.index(*names, "Abdul Rahim Wardak")
+        with mock.patch(
+            "giftapp.importers.people.word_for_word", wraps=people.word_for_word
+        ) as compared:
+            self.assertEqual(index.find("XX", "Abdul R. Wardak"), len(names) + 1)
+            self.assertIsNone(index.find("XX", "Zyxw Vutsr"))
+            self.assertIsNone(index.find("XX", "Zyxw Vutsr"))  # a miss is remembered
+        self.assertLess(compared.call_count, 20)
+
     def test_names_are_found_within_their_country_only(self):
         self.assertIsNone(self.index("Vladimir Putin").find("YY", "Vladimir Putin"))
 
@@ -169,10 +188,12 @@ class ResolverTests(SimpleTestCase):
 
     def test_a_name_read_out_of_the_text_only_finds(self):
         text = "His Majesty Sultan Haji Hassanal Bolkiah Mu'izzaddin Waddaulah, Sultan of Brunei"
-        self.assertEqual(name_in_text(text), "Haji Hassanal Bolkiah Mu'izzaddin Waddaulah")
+        self.assertEqual(name_in_text(text), "Hassanal Bolkiah Mu'izzaddin Waddaulah")
+        text = "Minister of Defense and Military Production, Field Marshal Tantawy, Egypt"
+        self.assertEqual(name_in_text(text), "Tantawy")
         text = "His Royal Highness Prince Haji Al-Muhtadee Billah, Crown Prince of Brunei"
         person = Resolver().person(Party(name="", country="BN", as_reported=text))
-        self.assertEqual(person.name, "Haji Al-Muhtadee Billah")
+        self.assertEqual(person.name, "Al-Muhtadee Billah")
         self.assertFalse(person.create)
 
     def test_bodies_are_not_people(self):
@@ -220,5 +241,5 @@ class LeaderGroupTests(SimpleTestCase):
         result = figures(*grade(found, read_groups()))
         self.assertGreaterEqual(result["people"], 100)
         self.assertEqual(result["wrong_merges"], 0)
-        self.assertGreaterEqual(result["top_ok"], 48)
-        self.assertLessEqual(result["duplicate_rate"], 0.07)
+        self.assertGreaterEqual(result["top_ok"], 49)
+        self.assertLessEqual(result["duplicate_rate"], 0.065)

@@ -53,7 +53,7 @@ _HONORIFICS = _words(
     "his her their excellency excellencies majesty majesties highness highnesses royal "
     "hh hrh hm he mr mrs ms dr sir dame lady madame the honorable honourable hon "
     "king queen prince princess crown emir amir sheikh sheikha shaikh shaykh sheik "
-    "sayyid begum yab dato datuk datin tun "
+    "sayyid begum yab dato datuk datin tun haji hajah hajjah alhaji "
     "president minister general admiral colonel ambassador"
 )
 # Misspellings the registers print, folded: "Kind Abdullah II", "Shiekh", "Excellancy".
@@ -72,7 +72,7 @@ _ORDINALS = _words("i ii iii iv v vi vii viii ix x xi xii")
 _MISREAD = {"ll": "ii", "lll": "iii"}  # "Abdullah ll": a regnal number read as letters
 # The forms of Muhammad that open many names and that a spelling may leave out
 # ("Mohamed Hussein Tantawi" and "Hussein Tantawi"; "Mohd Najib" and "Najib").
-_MUHAMMAD = _words("muhammad muhammed mohammad mohammed mohamed mohamad mohd muhammet")
+_MUHAMMAD = _words("muhammad muhammed mohammad mohammed mohamed mohamad mohd muhammet mehmet")
 
 # Two spellings of one name: the keys' edit-distance ratio, and their first names'; two
 # spellings of one word.
@@ -285,29 +285,51 @@ def surname_of(word, name):
         and (
             len(word.compact) >= 5
             and word.compact not in _MUHAMMAD
-            and word.compact == name.words[-1]
+            and same_word(word.compact, name.words[-1])
         )
     )
 
 
+def _sounds(key):
+    """The consonant skeletons of the words a looser rule compares first: the first and the
+    last word, and the second after an opening Muhammad."""
+    words = key.words
+    picked = {words[0], words[-1]}
+    if len(words) > 1 and words[0] in _MUHAMMAD:
+        picked.add(words[1])
+    return {_skeleton(word) or word for word in picked}
+
+
 class NameIndex:
     """Names within each country, each with a handle (a leader, its id, a table row), and
-    the rules above to find the handle a new spelling belongs to."""
+    the rules above to find the handle a new spelling belongs to.
+
+    A lookup costs the same however many names a country has: close spellings come from
+    rapidfuzz over the country's keys (in C++), and the looser rules only read the names
+    that share the sound of a first or last word; a name that found nothing is not looked
+    for again until the country gains a name."""
 
     def __init__(self, identity=None):
         # Which handles are one: by default the handle itself (an id), else the object.
         self._identity = identity or (lambda h: h if isinstance(h, (int, str)) else id(h))
         self._exact = {}  # (country, compact) -> handle
         self._keys = defaultdict(list)  # country -> [NameKey]
+        self._compacts = defaultdict(list)  # country -> [compact], parallel to _keys
         self._handles = defaultdict(list)  # country -> [handle], parallel to _keys
+        self._by_sound = defaultdict(list)  # (country, skeleton) -> [index into _keys]
+        self._missed = {}  # (country, compact) -> the country's number of names then
 
     def add(self, country, name, handle):
         key = NameKey.of(name)
         if not key.compact or (country, key.compact) in self._exact:
             return
         self._exact[(country, key.compact)] = handle
+        index = len(self._keys[country])
         self._keys[country].append(key)
+        self._compacts[country].append(key.compact)
         self._handles[country].append(handle)
+        for sound in _sounds(key):
+            self._by_sound[(country, sound)].append(index)
 
     def find(self, country, name):
         key = NameKey.of(name)
@@ -316,30 +338,38 @@ class NameIndex:
         found = self._exact.get((country, key.compact))
         if found is not None:
             return found
-        keys, handles = self._keys.get(country), self._handles.get(country)
-        if not keys:
+        keys = self._keys.get(country)
+        if not keys or self._missed.get((country, key.compact)) == len(keys):
             return None
-        best = process.extractOne(
+        found = self._find(country, key)
+        if found is None:
+            self._missed[(country, key.compact)] = len(keys)
+        return found
+
+    def _find(self, country, key):
+        keys, handles = self._keys[country], self._handles[country]
+        close = process.extract(
             key.compact,
-            [k.compact for k in keys],
+            self._compacts[country],
             scorer=fuzz.ratio,
             score_cutoff=SPELLING_RATIO,
+            limit=None,
         )
-        if best is not None:
-            # The closest spelling first; the others that pass, in order, after it.
-            order = [best[2]] + [i for i in range(len(keys)) if i != best[2]]
-            for i in order:
-                if same_spelling(key, keys[i]):
-                    return handles[i]
-        for i, other in enumerate(keys):
-            if word_for_word(key, other):
+        for _compact, _score, i in close:  # the closest first
+            if same_spelling(key, keys[i]):
+                return handles[i]
+        near = sorted(
+            {i for sound in _sounds(key) for i in self._by_sound.get((country, sound), ())}
+        )
+        for i in near:
+            if word_for_word(key, keys[i]):
                 return handles[i]
         fits = {
             self._identity(handles[i]): handles[i]
-            for i, other in enumerate(keys)
-            if contains(key, other)
-            or word_for_word(key, other, loose=True)
-            or surname_of(key, other)
+            for i in near
+            if contains(key, keys[i])
+            or word_for_word(key, keys[i], loose=True)
+            or surname_of(key, keys[i])
         }
         if len(fits) == 1:
             return next(iter(fits.values()))
@@ -503,20 +533,25 @@ _BODY = re.compile(
 
 
 def name_in_text(text):
-    """The name a mention with no name field opens with, when it plainly names a person:
-    "His Majesty Sultan Haji Hassanal Bolkiah …, Sultan and Yang Di-Pertuan of Brunei"
-    -> "Haji Hassanal Bolkiah …". None for bodies and for offices alone."""
-    head = re.split(r",|\s-+\s|\(", html.unescape(text or ""), maxsplit=1)[0]
-    words = clean_name(head).split()
-    folded = [fold(w) for w in words]
-    if "of" in folded:  # "… Sultan of Brunei": the office, after the name
-        words, folded = words[: folded.index("of")], folded[: folded.index("of")]
-    while folded and folded[-1] in _OFFICE_WORDS:
-        words, folded = words[:-1], folded[:-1]
-    name = " ".join(words)
-    if not 2 <= len(words) <= 16 or folded[0] in _OFFICE_WORDS or _BODY.search(fold(name)):
-        return None
-    return name
+    """The name a mention with no name field gives, when a part of it plainly names a
+    person: "His Majesty Sultan Haji Hassanal Bolkiah …, Sultan and Yang Di-Pertuan of
+    Brunei" -> "Hassanal Bolkiah …"; "Minister of Defense, Field Marshal Tantawy, Egypt"
+    -> "Tantawy". None for bodies and for offices alone."""
+    parts = re.split(r",|;|\s-+\s|\(|\)", html.unescape(text or ""))
+    for part in parts[:3]:
+        words = clean_name(part).split()
+        folded = [fold(w) for w in words]
+        if "of" in folded:  # "… Sultan of Brunei": the office, after the name
+            words, folded = words[: folded.index("of")], folded[: folded.index("of")]
+        while folded and folded[-1] in _OFFICE_WORDS:
+            words, folded = words[:-1], folded[:-1]
+        name = " ".join(words)
+        if not 1 <= len(words) <= 16 or folded[0] in _OFFICE_WORDS or _BODY.search(fold(name)):
+            continue
+        if len(words) == 1 and (len(name) < 5 or _is_honorific(folded[0]) or not name.istitle()):
+            continue
+        return name
+    return None
 
 
 class Resolver:
