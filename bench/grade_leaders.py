@@ -38,7 +38,8 @@ def spelling_of(party):
 
 def resolved_givers():
     """[(country, spelling, handle)] for every entry's giver, resolved as an import into an
-    empty registry resolves it (handle: an int naming the leader; None for no leader)."""
+    empty registry resolves it (handle: an int naming the leader; None for no leader, or
+    for a body); and the number of leaders made for people."""
     from giftapp.importers.formats import BUNDLED_REGISTERS
     from giftapp.importers.people import LeaderBook
 
@@ -50,7 +51,7 @@ def resolved_givers():
             party = entry.giver
             person = book.person(party, entry.date)
             handle = None
-            if person is not None:
+            if person is not None and person.kind == "person":
                 handle = book.find(party.country, person)
                 if handle is None and person.create:
                     leaders += 1

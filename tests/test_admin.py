@@ -160,6 +160,7 @@ class AdminEntryTests(TestCase):
             reverse("admin:giftapp_leader_add"),
             {
                 "name": "Choe Son Hui",
+                "kind": "person",
                 "native_name": "최선희",
                 "aliases": "Choe Son-hui\nChoi Son Hee\n",
                 "country": "KP",

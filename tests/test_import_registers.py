@@ -111,6 +111,19 @@ class RegisterImportTests(TestCase):
         self.assertTrue(Gift.objects.filter(recipient_country="GB").exists())
         self.assertTrue(Gift.objects.filter(value_note="above the £140 limit", value=None).exists())
 
+    def test_governments_are_givers_of_their_own_kind(self):
+        import_file(UK, "uk-ministers")
+        bodies = dict(Leader.objects.filter(kind="body").values_list("name", "country"))
+        self.assertEqual(bodies["Government of Hungary"], "HU")
+        self.assertEqual(bodies["Government of Pakistan"], "PK")
+        gift = Gift.objects.filter(giver__name="Government of Hungary").first()
+        self.assertIn("Government of Hungary", gift.giver_as_reported)
+        people = Leader.objects.filter(kind="person", name__icontains="government")
+        self.assertFalse(people.exists(), list(people))
+        Gift.objects.filter(pk=gift.pk).update(publication_status="published")
+        page = self.client.get(gift.giver.get_absolute_url())
+        self.assertContains(page, "A body, not a person")
+
     def test_the_command_prints_a_summary_that_adds_up(self):
         out = io.StringIO()
         call_command(

@@ -21,6 +21,7 @@ from giftapp.importers.people import (
     NameKey,
     Offices,
     Resolver,
+    body_name,
     clean_name,
     name_in_text,
     office_role,
@@ -243,3 +244,63 @@ class LeaderGroupTests(SimpleTestCase):
         self.assertEqual(result["wrong_merges"], 0)
         self.assertGreaterEqual(result["top_ok"], 49)
         self.assertLessEqual(result["duplicate_rate"], 0.065)
+
+
+class BodyTests(SimpleTestCase):
+    def test_one_name_per_government_embassy_and_ministry(self):
+        for country, text, name in [
+            ("SA", "The Government of the Kingdom of Saudi Arabia", "Government of Saudi Arabia"),
+            ("SA", "Kingdom of Saudi Arabia", "Government of Saudi Arabia"),
+            ("SA", "Saudi Arabia", "Government of Saudi Arabia"),
+            ("JO", "Hashemite Kingdom of Jordan", "Government of Jordan"),
+            ("GA", "Government of the Gabonese Republic", "Government of Gabon"),
+            ("GB", "United Kingdom of Great Britain", "Government of the United Kingdom"),
+            ("KW", "Kuwait Embassy", "Embassy of Kuwait"),
+            ("OM", "Embassy of Oman, Washington", "Embassy of Oman"),
+            ("JP", "Ministry of Foreign Affairs of the Government of Japan",
+             "Ministry of Foreign Affairs of Japan"),
+            ("IL", "Israel Defense Forces", "Israel Defense Forces"),
+            ("KR", "The Supreme Court of Korea", "Supreme Court of Korea"),
+        ]:  # fmt: skip
+            with self.subTest(text):
+                self.assertEqual(body_name(country, text), name)
+
+    def test_people_and_unnamed_officials_are_not_bodies(self):
+        for country, text in [
+            ("SA", "Government Official, Saudi Arabia, Unknown"),
+            ("HU", "His Excellency The President of the Republic of Hungary and Mrs. Madl"),
+            ("KW", "Ambassador of Kuwait"),
+            ("AE", "Abdullah bin Zayed Al Nahyan"),
+            ("KR", "Delegation of Members of Republic of Korea National Assembly"),
+            ("US", "An Agency Employee"),
+        ]:
+            with self.subTest(text):
+                self.assertIsNone(body_name(country, text))
+
+    def test_a_body_is_a_giver_of_its_own_kind(self):
+        party = Party(country="SA", as_reported="The Government of the Kingdom of Saudi Arabia")
+        person = Resolver().person(party)
+        self.assertEqual((person.name, person.kind), ("Government of Saudi Arabia", "body"))
+        self.assertEqual(person.spelling, "The Government of the Kingdom of Saudi Arabia")
+        person = Resolver().person(Party(name="Saudi Arabia", country="SA"))
+        self.assertEqual((person.name, person.kind), ("Government of Saudi Arabia", "body"))
+
+    def test_a_body_is_found_by_its_name_only(self):
+        book = LeaderBook(resolve=True)
+        book.add("SA", ["Government of Saudi Arabia"], 1, "body")
+        book.add("SA", ["Saud bin Faisal Al Saud"], 2)
+        found = book.find(
+            "SA", book.person(Party(country="SA", as_reported="Kingdom of Saudi Arabia"))
+        )
+        self.assertEqual(found, 1)
+        # A person's name never reaches a body through the rules for names.
+        self.assertIsNone(book.index.find("SA", "Government of Saudi Arabia"))
+        self.assertEqual(
+            book.find("SA", book.person(Party(name="Saud Al-Faisal", country="SA"))), 2
+        )
+
+    def test_the_registry_format_keeps_a_body_a_body(self):
+        book = LeaderBook(resolve=False)
+        person = book.person(Party(name="Government of Saudi Arabia", country="SA"))
+        self.assertEqual(person.kind, "body")
+        self.assertEqual(book.person(Party(name="Vladimir Putin", country="RU")).kind, "person")

@@ -187,14 +187,14 @@ class SourceAdmin(SimpleHistoryAdmin):
 @admin.register(Leader)
 class LeaderAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     form = LeaderAdminForm
-    list_display = ["name", "native_name", "country", "title", "wikidata_id"]
-    list_filter = [("country", CountryFilter)]
+    list_display = ["name", "native_name", "kind", "country", "title", "wikidata_id"]
+    list_filter = ["kind", ("country", CountryFilter)]
     search_fields = ["name", "native_name", "title", "wikidata_id"]
     folded_search_fields = ["search_text"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "native_name", "aliases", "country", "title"]}),
+        (None, {"fields": ["name", "kind", "native_name", "aliases", "country", "title"]}),
         ("Identifiers", {"fields": ["slug", "wikidata_id", "created_at", "updated_at"]}),
     ]
     actions = ["merge_selected", "split_selected"]

@@ -28,7 +28,9 @@ class LeaderAdminForm(forms.ModelForm):
 
     class Meta:
         model = Leader
-        fields = ["name", "native_name", "aliases", "country", "title", "slug", "wikidata_id"]
+        fields = [
+            "name", "kind", "native_name", "aliases", "country", "title", "slug", "wikidata_id",
+        ]  # fmt: skip
 
 
 class PublicationCheckedForm(forms.ModelForm):

@@ -207,10 +207,10 @@ class References:
     def __init__(self, importer):
         self.importer = importer
         self.book = LeaderBook(resolve=importer.adapter.resolves_people)
-        for pk, country, name, native, aliases in Leader.objects.values_list(
-            "pk", "country", "name", "native_name", "aliases"
+        for pk, country, name, native, aliases, kind in Leader.objects.values_list(
+            "pk", "country", "name", "native_name", "aliases", "kind"
         ):
-            self.book.add(country, [name, native, *aliases], pk)
+            self.book.add(country, [name, native, *aliases], pk, kind)
         self.spellings = {}  # (country, name as written) -> id or reference
         self.leader_slugs = set(Leader.objects.values_list("slug", flat=True))
         self.sources = {}
@@ -229,20 +229,24 @@ class References:
         if ref is None and person.create:
             slug = free_slug(person.name, self.leader_slugs)
             title = person.office or party.title
-            self.new_leaders.append([person.name, party.country, title, slug, person.wikidata_id])
+            self.new_leaders.append(
+                [person.name, party.country, title, slug, person.wikidata_id, person.kind]
+            )
             ref = -len(self.new_leaders)
-            book.add(party.country, [person.name], ref)
+            book.add(party.country, [person.name], ref, person.kind)
             book.note_spelling(party.country, ref, person.spelling)
         return ref
 
     def leader_rows(self):
         """The queued leaders as rows to COPY, each with the spellings it gathered."""
         aliases = {ref: spellings for ref, (_h, spellings) in self.book.aliases_added.items()}
-        for number, (name, country, title, slug, wikidata_id) in enumerate(self.new_leaders, 1):
+        for number, (name, country, title, slug, wikidata_id, kind) in enumerate(
+            self.new_leaders, 1
+        ):
             spellings = sorted(set(aliases.get(-number, ())))
             yield (
                 name, country, title, slug, fold_all(name, *spellings),
-                json.dumps(spellings), wikidata_id,
+                json.dumps(spellings), wikidata_id, kind,
             )  # fmt: skip
 
     def add_spellings(self):
@@ -290,7 +294,16 @@ class References:
                 Leader,
                 "leaders",
                 list(self.leader_rows()),
-                ("name", "country", "title", "slug", "search_text", "aliases jsonb", "wikidata_id"),
+                (
+                    "name",
+                    "country",
+                    "title",
+                    "slug",
+                    "search_text",
+                    "aliases jsonb",
+                    "wikidata_id",
+                    "kind",
+                ),  # fmt: skip
             ),
             (
                 Source,

@@ -521,6 +521,7 @@ class Person:
     wikidata_id: str = ""
     office: str = ""  # the table's office, when the mention gave only that
     create: bool = True
+    kind: str = "person"  # or "body": a government, ministry, embassy or other body
 
 
 # Words that make a mention a body, not a person: "Government of …", "Embassy of …".
@@ -554,6 +555,99 @@ def name_in_text(text):
     return None
 
 
+PERSON, BODY = "person", "body"
+
+# Words that name a state's government whatever the country: "The Government of the
+# Kingdom of Saudi Arabia", "Hashemite Kingdom of Jordan", "State of Qatar".
+_GOVERNMENT_WORDS = _words(
+    "the of government kingdom republic state states islamic hashemite people s peoples "
+    "federal united arab sultanate democratic socialist plurinational bolivarian union "
+    "federation commonwealth emirate emirates principality grand duchy great britain "
+    "northern ireland and"
+)
+# Signs that a donor text names a person (perhaps unnamed), not a body.
+_PERSON_SIGNS = re.compile(
+    r"\b(?:his|her|their|mr|mrs|ms|dr|excellency|majesty|majesties|highness|general|colonel|"
+    r"admiral|ambassador|president|prime minister|minister|king|queen|prince|princess|"
+    r"sheikh|shaikh|amir|emir|sultan|official|officials|representatives?|spouse|wife|"
+    r"delegation|chief|commander|director|chairman|secretary|governor|mayor|unknown|"
+    r"employees?|staff|members?)\b"
+)
+
+
+def body_name(country, text):
+    """The body a donor text names, as one name per body: "Government of Saudi Arabia" for
+    "The Government of the Kingdom of Saudi Arabia" and for "Kingdom of Saudi Arabia";
+    "Embassy of Oman", "Ministry of Foreign Affairs of Japan"; any other body as written
+    ("Bundestag/Bundesrat"). None when the text names a person, or nothing."""
+    head = _head(text)
+    folded = fold(head)
+    if not folded or _PERSON_SIGNS.search(folded):
+        return None
+    from django_countries import countries
+
+    country_name = countries.name(country)
+    if country_name in _NAMES_WITH_THE:
+        country_name = f"the {country_name}"
+    words = folded.split()
+    if "embassy" in words:
+        return f"Embassy of {country_name}"
+    if "ministry of foreign affairs" in folded or "foreign ministry" in folded:
+        return f"Ministry of Foreign Affairs of {country_name}"
+    stem = _country_stem(country)
+    rest = [
+        w
+        for w in words
+        if w not in _GOVERNMENT_WORDS
+        and w not in _country_words(country)
+        and not (stem and w.startswith(stem))
+    ]
+    if not rest:
+        return f"Government of {country_name}"
+    if not _BODY.search(folded):
+        return None
+    words = head.split()
+    if len(words) > 1 and fold(words[0]) == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+# Country names said with "the": "the Government of the United Kingdom".
+_NAMES_WITH_THE = frozenset(
+    [
+        "United Kingdom",
+        "United States of America",
+        "United Arab Emirates",
+        "Netherlands",
+        "Philippines",
+        "Bahamas",
+        "Gambia",
+        "Maldives",
+        "Comoros",
+        "Seychelles",
+        "Czechia",
+        "Dominican Republic",
+        "Central African Republic",
+        "Marshall Islands",
+        "Solomon Islands",
+        "Holy See",
+    ]  # fmt: skip
+)
+
+
+def _head(text):
+    """A donor text up to its first comma: "Government of Bahrain, Manama" -> "Government
+    of Bahrain"."""
+    return " ".join(re.split(r",|;|\(", html.unescape(text or ""), maxsplit=1)[0].split())
+
+
+def _country_stem(country):
+    """The start of a one-word country name, which its adjective shares: "Egypt",
+    "Egyptian"; "Gabon", "Gabonese"."""
+    words = _country_words(country)
+    return next(iter(words))[:5] if len(words) == 1 and len(next(iter(words))) >= 4 else ""
+
+
 class Resolver:
     """A party's person: its name cleaned, or the office holder its office and date give;
     a table holder under the table's name."""
@@ -564,6 +658,9 @@ class Resolver:
     def person(self, party, date=None):
         if not party.country:
             return None
+        body = body_name(party.country, party.name)
+        if body:  # a register that puts a body in the name column: "Saudi Arabia"
+            return Person(body, _head(party.name), kind=BODY)
         name = self._without_country(party.country, clean_name(party.name))
         if name:
             holder = self.offices.by_name(party.country, name)
@@ -585,6 +682,9 @@ class Resolver:
             if holder is not None:
                 return Person(holder.name, name, holder.wikidata_id)
             return Person(name, name, create=False)
+        body = body_name(party.country, party.as_reported)
+        if body:
+            return Person(body, _head(party.as_reported), kind=BODY)
         return None
 
     @staticmethod
@@ -595,8 +695,8 @@ class Resolver:
         if len(words) < 2:
             return name
         country_words = _country_words(country)
-        stem = min(country_words, key=len, default="")[:5] if len(country_words) == 1 else ""
-        if stem and len(stem) >= 4 and fold(words[0]).startswith(stem):
+        stem = _country_stem(country)
+        if stem and fold(words[0]).startswith(stem):
             words = words[1:]
             name = clean_name(" ".join(words))
             words = name.split()
@@ -624,7 +724,8 @@ class LeaderBook:
 
     A public register's party goes through the Resolver and the NameIndex; the registry's
     own format names its leaders exactly as it exported them, so it matches names only
-    as written (folded), and an editor's split of two leaders survives a round trip."""
+    as written (folded), and an editor's split of two leaders survives a round trip.
+    Bodies are found by their name only, never by the rules for people's names."""
 
     def __init__(self, resolve):
         self.resolver = Resolver() if resolve else None
@@ -632,23 +733,31 @@ class LeaderBook:
         self.exact = {}  # (country, folded name) -> handle
         self.spellings = defaultdict(set)  # identity of a handle -> folded names it has
         self.aliases_added = {}  # identity -> (handle, [spellings added by this import])
+        self.bodies = set()  # identities of the handles that are bodies
 
     def _identity(self, handle):
         return handle if isinstance(handle, int) else id(handle)
 
-    def add(self, country, names, handle):
+    def add(self, country, names, handle, kind=PERSON):
+        identity = self._identity(handle)
+        if kind == BODY:
+            self.bodies.add(identity)
         for name in names:
             if name:
                 self.exact.setdefault((country, fold(name)), handle)
-                self.index.add(country, name, handle)
-                self.spellings[self._identity(handle)].add(fold(name))
+                if kind != BODY:
+                    self.index.add(country, name, handle)
+                self.spellings[identity].add(fold(name))
 
     def person(self, party, date=None):
         """Who the party is, or None when it names no one the registry can tell."""
         if not party.country:
             return None
         if self.resolver is None:
-            return Person(party.name, party.name) if party.name else None
+            if not party.name:
+                return None
+            kind = BODY if body_name(party.country, party.name) == party.name else PERSON
+            return Person(party.name, party.name, kind=kind)
         return self.resolver.person(party, date)
 
     def find(self, country, person):
@@ -658,7 +767,7 @@ class LeaderBook:
         handle = self.exact.get((country, fold(person.spelling)))
         if handle is None:
             handle = self.exact.get((country, fold(person.name)))
-        if handle is None and self.resolver is not None:
+        if handle is None and self.resolver is not None and person.kind == PERSON:
             handle = self.index.find(country, person.name)
         if handle is not None:
             self.note_spelling(country, handle, person.spelling)
@@ -670,7 +779,7 @@ class LeaderBook:
         if folded and folded not in self.spellings[identity]:
             self.spellings[identity].add(folded)
             self.exact.setdefault((country, folded), handle)
-            if self.resolver is not None:
+            if self.resolver is not None and identity not in self.bodies:
                 self.index.add(country, spelling, handle)
             self.aliases_added.setdefault(identity, (handle, []))[1].append(spelling)
 

@@ -687,7 +687,7 @@ class Importer:
         country = party.country
         if country not in self._leaders_loaded:
             for leader in Leader.objects.filter(country=country):
-                book.add(country, leader.all_names(), leader)
+                book.add(country, leader.all_names(), leader, leader.kind)
             self._leaders_loaded.add(country)
         leader = book.find(country, person)
         if leader is None and create and person.create:
@@ -698,11 +698,12 @@ class Importer:
                 country=country,
                 title=person.office or party.title,
                 wikidata_id=person.wikidata_id,
+                kind=person.kind,
                 slug=free_slug(person.name, self._slugs),
                 import_batch=self.result.batch,
             )
             self._new_leaders.append(leader)
-            book.add(country, [person.name], leader)
+            book.add(country, [person.name], leader, person.kind)
             book.note_spelling(country, leader, person.spelling)
         return leader
 

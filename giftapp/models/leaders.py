@@ -10,11 +10,31 @@ from simple_history.models import HistoricalRecords
 
 from ..codes import COUNTRY_CODES
 from ..text import fold_all
-from .base import HISTORY_UNINDEXED, TimeStamped, batch_field, in_codes, unique_slug
+from .base import (
+    HISTORY_UNINDEXED,
+    TimeStamped,
+    batch_field,
+    choices_constraint,
+    in_codes,
+    unique_slug,
+)
+
+
+class LeaderKind(models.TextChoices):
+    PERSON = "person", "Person"
+    BODY = "body", "Body (a government, ministry, embassy or other)"
 
 
 class Leader(TimeStamped):
+    Kind = LeaderKind
+
     name = models.CharField(max_length=200, help_text="As commonly written in English.")
+    kind = models.CharField(
+        max_length=10,
+        choices=LeaderKind.choices,
+        default=LeaderKind.PERSON,
+        help_text="A person, or a body that gives or receives as itself.",
+    )
     native_name = models.CharField(
         max_length=200, blank=True, help_text="In the leader's own script."
     )
@@ -44,6 +64,7 @@ class Leader(TimeStamped):
                 name="leader_name_country_unique",
                 violation_error_message="A leader with this name already exists for this country.",
             ),
+            choices_constraint("leader", "kind", LeaderKind),
             models.CheckConstraint(
                 condition=in_codes("country", COUNTRY_CODES, blank_ok=False),
                 name="leader_country_valid",
