@@ -111,6 +111,20 @@ class RegisterImportTests(TestCase):
         self.assertTrue(Gift.objects.filter(recipient_country="GB").exists())
         self.assertTrue(Gift.objects.filter(value_note="above the £140 limit", value=None).exists())
 
+    def test_a_spouse_named_beside_the_giver_is_a_second_giver(self):
+        import_file(US, "us-federal-register")
+        gift = Gift.objects.filter(giver_as_reported__contains="and Mrs. Obuchi").first()
+        self.assertEqual(gift.giver.name, "Keizo Obuchi")
+        self.assertEqual(gift.co_giver.name, "Mrs. Obuchi")
+        self.assertEqual(gift.co_giver.country, "JP")
+        Gift.objects.filter(pk=gift.pk).update(publication_status="published")
+        self.assertContains(
+            self.client.get(f"/gifts/{gift.pk}/"), f'and <a href="/leaders/{gift.co_giver.slug}/">'
+        )
+        spouse_page = self.client.get(gift.co_giver.get_absolute_url())
+        self.assertContains(spouse_page, "Gifts given with another giver")
+        self.assertContains(spouse_page, gift.item[:20])
+
     def test_governments_are_givers_of_their_own_kind(self):
         import_file(UK, "uk-ministers")
         bodies = dict(Leader.objects.filter(kind="body").values_list("name", "country"))

@@ -27,6 +27,7 @@ from giftapp.importers.people import (
     office_role,
     same_spelling,
     same_word,
+    spouse_in,
 )
 
 # Thirty made-up words of distinct sounds, for names like nothing in a register.
@@ -304,3 +305,51 @@ class BodyTests(SimpleTestCase):
         person = book.person(Party(name="Government of Saudi Arabia", country="SA"))
         self.assertEqual(person.kind, "body")
         self.assertEqual(book.person(Party(name="Vladimir Putin", country="RU")).kind, "person")
+
+
+class SpouseTests(SimpleTestCase):
+    def test_the_second_giver_a_mention_names(self):
+        for text, spouse in [
+            ("His Excellency, Keizo Obuchi, The Prime Minister of Japan and Mrs. Obuchi",
+             "Mrs. Obuchi"),
+            ("Their Majesties King Abdullah II and Queen Rania al Abdullah, Jordan",
+             "Rania al Abdullah"),
+            ("His Excellency Xi Jinping and Madam Peng Liyuan, President and First Lady",
+             "Peng Liyuan"),
+            ("The Right Honorable Jenny Shipley, P.C., The Prime Minister of New Zealand and "
+             "Mr. Shipley", "Mr. Shipley"),
+            ("Joko Widodo & Iriana Joko Widodo", "Iriana Joko Widodo"),
+            ("Their Majesties, The King and Queen of Norway", None),
+            ("His All Holiness Bartholomew Archbishop of Constantinople, New Rome and "
+             "Ecumenical Patriarch", None),
+            ("Ministry of Water and Power of the Government of Pakistan", None),
+            ("Vladimir Putin", None),
+        ]:  # fmt: skip
+            with self.subTest(text):
+                self.assertEqual(spouse_in(text), spouse)
+
+    def test_a_name_column_may_list_the_second_after_a_comma(self):
+        two = "Abdullah II ibn Al Hussein, Rania Al Abdullah, Zeid Raad Zied Al-Hussein"
+        self.assertEqual(spouse_in(two, name_column=True), "Rania Al Abdullah")
+        self.assertIsNone(spouse_in("Salman bin Hamad, Crown Prince", name_column=True))
+        one_man = "Major General Saeed, Mabkhoot Louteya Al Ameri"
+        self.assertIsNone(spouse_in(one_man, name_column=True))
+        self.assertIsNone(spouse_in(two))
+
+    def test_the_giver_is_never_their_own_second(self):
+        party = Party(country="JP", as_reported="His Excellency and Mrs. Yukio Hatoyama, Prime "
+                      "Minister of Japan", name="Yukio Hatoyama")  # fmt: skip
+        self.assertIsNone(Resolver().spouse(party))
+
+    def test_an_unnamed_spouse_is_not_the_office_holder_of_that_surname(self):
+        resolver = Resolver()
+        text = "Keizo Obuchi, The Prime Minister of Japan and Mrs. Obuchi"
+        party = Party(country="JP", name="Keizo Obuchi", as_reported=text)
+        spouse = resolver.spouse(party)
+        self.assertEqual(spouse.name, "Mrs. Obuchi")
+        person = resolver.person(spouse)
+        self.assertEqual((person.name, person.loose), ("Mrs. Obuchi", False))
+        book = LeaderBook(resolve=True)
+        book.add("JP", ["Keizo Obuchi"], 1)
+        self.assertIsNone(book.find("JP", person))
+        self.assertIs(book.spouse(party), book.spouse(party))  # resolved once

@@ -386,7 +386,7 @@ class GiftAdmin(PublicationAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     ]
     folded_search_fields = ["search_text", "giver__search_text", "recipient__search_text"]
     date_hierarchy = "date"
-    autocomplete_fields = ["giver", "recipient", "visit", "sources"]
+    autocomplete_fields = ["giver", "co_giver", "recipient", "visit", "sources"]
     readonly_fields = ["import_key", "published_at", "created_at", "updated_at"]
     inlines = [SanctionsFlagInline]
     fieldsets = [
@@ -396,6 +396,7 @@ class GiftAdmin(PublicationAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
             {
                 "fields": [
                     ("giver", "giver_country", "giver_title"),
+                    "co_giver",
                     "giver_not_stated",
                     ("recipient", "recipient_country", "recipient_title"),
                     "giver_as_reported",

@@ -78,6 +78,7 @@ STAGED = (
     ),
     ("giver_id", "int8"),
     ("recipient_id", "int8"),
+    ("co_giver_id", "int8"),
     ("giver_country", "text"),
     ("recipient_country", "text"),
     ("giver_as_reported", "text"),
@@ -121,11 +122,13 @@ STAGED_TYPES = tuple(type_ for _column, type_ in STAGED)
 RESOLVED = {
     "giver_id": "COALESCE(giver.id, s.giver_id)",
     "recipient_id": "COALESCE(recipient.id, s.recipient_id)",
+    "co_giver_id": "COALESCE(co_giver.id, s.co_giver_id)",
     "visit_id": "visit.id",
 }
 RESOLVING = (
     "LEFT JOIN import_new_leaders giver ON giver.ref = s.giver_id "
     "LEFT JOIN import_new_leaders recipient ON recipient.ref = s.recipient_id "
+    "LEFT JOIN import_new_leaders co_giver ON co_giver.ref = s.co_giver_id "
     "LEFT JOIN giftapp_visit visit ON s.visit_slug <> '' AND visit.slug = s.visit_slug"
 )
 NO_SUCH_VISIT = (
@@ -285,7 +288,8 @@ class References:
         in_use = {
             "leaders": (
                 f"SELECT giver_id FROM {STAGING} WHERE giver_id < 0 "
-                f"UNION SELECT recipient_id FROM {STAGING} WHERE recipient_id < 0"
+                f"UNION SELECT recipient_id FROM {STAGING} WHERE recipient_id < 0 "
+                f"UNION SELECT co_giver_id FROM {STAGING} WHERE co_giver_id < 0"
             ),
             "sources": f"SELECT ref FROM {STAGING}, unnest(source_ids) AS ref WHERE ref < 0",
         }
@@ -501,6 +505,7 @@ class PostgresImport:
         """One entry as a row of the staging table, its references resolved."""
         imp, refs = self.importer, self.references
         status = imp._status_for(entry)
+        giver = self.party(entry.giver, entry.date)
         return (
             row.line,
             number,
@@ -509,8 +514,9 @@ class PostgresImport:
             entry.giver.title if imp.has_titles else "",
             entry.recipient.title if imp.has_titles else "",
             *(getattr(entry, name) for name in Gift.ENTRY_FIELDS),
-            self.party(entry.giver, entry.date),
+            giver,
             self.party(entry.recipient, entry.date),
+            None if giver is None else self.co_giver(entry),
             entry.giver.country,
             entry.recipient.country,
             entry.giver.as_reported,
@@ -535,6 +541,10 @@ class PostgresImport:
 
     def party(self, party, date):
         return self.references.leader(party, date)
+
+    def co_giver(self, entry):
+        spouse = self.references.book.spouse(entry.giver)
+        return None if spouse is None else self.party(spouse, entry.date)
 
     # Set-based checking, matching and writing ------------------------------------------
 

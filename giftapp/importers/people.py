@@ -40,6 +40,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ..text import fold
+from .base import Party
 
 OFFICE_HOLDERS = Path(__file__).resolve().parent.parent / "data" / "office_holders.csv"
 
@@ -128,6 +129,59 @@ def first_person(text):
     Abdullah II"."""
     text = _SPLIT_ORDINAL.sub(" ", " ".join(html.unescape(text or "").split()))
     return _SEVERAL.split(text, maxsplit=1)[0].strip()
+
+
+# A spouse named after the giver: "… and Mrs. Obuchi", "… and Queen Rania al Abdullah".
+_SPOUSE = re.compile(
+    r"(?:\band\b|&)\s+(?P<title>(?:Mrs|Mr|Madame|Madam)\.?|Queen|Her Majesty(?: Queen)?|"
+    r"Her Excellency|Her Royal Highness|First Lady)\s+(?P<name>[A-Z][^,;()&]*)"
+)
+# A second person after an ampersand, or (in a name column) after a comma: "Joko Widodo &
+# Iriana Joko Widodo", "Abdullah II ibn Al Hussein, Rania Al Abdullah".
+_SECOND = {"&": re.compile(r"&\s*(?P<name>[A-Z][^,;()&]*)"),
+           ",": re.compile(r",\s*(?P<name>[A-Z][^,;()&]*)")}  # fmt: skip
+_SURNAME_TITLES = ("mr", "mrs", "madame", "madam")
+_TITLE_AND_SURNAME = re.compile(r"^\s*(?:Mrs|Mr|Madame|Madam)\.?\s+\S+\s*$")
+
+
+def _name_part(text):
+    """A name up to the office that may follow it: "Rania al Abdullah of Jordan" -> "Rania
+    al Abdullah"."""
+    return re.split(r"\s+(?:of|the|The)\s+", text.strip(), maxsplit=1)[0].strip(" .")
+
+
+def spouse_in(text, name_column=False):
+    """The second giver a mention names beside the first, as the register names them:
+    "Mrs. Obuchi" for "Keizo Obuchi, The Prime Minister of Japan and Mrs. Obuchi"; "Rania
+    al Abdullah" for "Their Majesties King Abdullah II and Queen Rania al Abdullah";
+    "Iriana Joko Widodo" for "Joko Widodo & Iriana Joko Widodo". None for an office alone
+    ("The King and Queen of Norway") or no second person."""
+    text = _SPLIT_ORDINAL.sub(" ", " ".join(html.unescape(text or "").split()))
+    match = _SPOUSE.search(text)
+    if match:
+        name = _name_part(match["name"])
+        words = [fold(w) for w in name.split()]
+        if words and not any(w in _OFFICE_WORDS or w in _RANKS for w in words):
+            title = match["title"].rstrip(".")
+            if title.lower() in _SURNAME_TITLES and len(words) == 1:
+                return f"{title}. {name}" if title in ("Mr", "Mrs") else f"{title} {name}"
+            return clean_name(name)
+    marks = ["&"]
+    if name_column and len(clean_name(text.split(",")[0]).split()) >= 2:
+        marks.append(",")  # "Saeed, Mabkhoot Louteya Al Ameri" is one man
+    for mark in marks:
+        match = _SECOND[mark].search(text)
+        if match:
+            name = _name_part(match["name"])
+            words = [fold(w) for w in name.split()]
+            if (
+                len(words) >= 2
+                and not any(w in _OFFICE_WORDS or w in _RANKS or _is_honorific(w) for w in words)
+                and not _BODY.search(fold(name))
+                and all(w[:1].isupper() for w in name.split() if len(w) > 3)
+            ):
+                return clean_name(name)
+    return None
 
 
 def clean_name(name):
@@ -522,6 +576,7 @@ class Person:
     office: str = ""  # the table's office, when the mention gave only that
     create: bool = True
     kind: str = "person"  # or "body": a government, ministry, embassy or other body
+    loose: bool = True  # False: found by its very name only ("Mrs. Obuchi")
 
 
 # Words that make a mention a body, not a person: "Government of …", "Embassy of …".
@@ -661,6 +716,9 @@ class Resolver:
         body = body_name(party.country, party.name)
         if body:  # a register that puts a body in the name column: "Saudi Arabia"
             return Person(body, _head(party.name), kind=BODY)
+        if _TITLE_AND_SURNAME.match(party.name):  # "Mrs. Obuchi": a spouse, unnamed
+            name = " ".join(party.name.split())
+            return Person(name, name, loose=False)
         name = self._without_country(party.country, clean_name(party.name))
         if name:
             holder = self.offices.by_name(party.country, name)
@@ -686,6 +744,21 @@ class Resolver:
         if body:
             return Person(body, _head(party.as_reported), kind=BODY)
         return None
+
+    def spouse(self, party):
+        """A party for the second giver the party's text names beside it (a spouse,
+        mostly), or None: "Mrs. Obuchi" beside "Keizo Obuchi, The Prime Minister of Japan
+        and Mrs. Obuchi". Never the giver again ("His Excellency and Mrs. Yukio
+        Hatoyama")."""
+        name = spouse_in(party.name, name_column=True) if party.name else None
+        name = name or spouse_in(party.as_reported)
+        if not name:
+            return None
+        if not _TITLE_AND_SURNAME.match(name):
+            own = set(NameKey.of(clean_name(party.name) or party.as_reported).words)
+            if set(NameKey.of(name).words) <= own:
+                return None
+        return Party(name=name, country=party.country, as_reported=name)
 
     @staticmethod
     def _without_country(country, name):
@@ -734,6 +807,7 @@ class LeaderBook:
         self.spellings = defaultdict(set)  # identity of a handle -> folded names it has
         self.aliases_added = {}  # identity -> (handle, [spellings added by this import])
         self.bodies = set()  # identities of the handles that are bodies
+        self._spouses = {}  # id(party) -> (party, the spouse's party or None)
 
     def _identity(self, handle):
         return handle if isinstance(handle, int) else id(handle)
@@ -760,6 +834,16 @@ class LeaderBook:
             return Person(party.name, party.name, kind=kind)
         return self.resolver.person(party, date)
 
+    def spouse(self, party):
+        """The party of the second giver the party names beside it, or None; the same
+        object each time it is asked, so a writer resolves it once."""
+        if self.resolver is None or not party.country:
+            return None
+        known = self._spouses.get(id(party))
+        if known is None or known[0] is not party:
+            known = self._spouses[id(party)] = (party, self.resolver.spouse(party))
+        return known[1]
+
     def find(self, country, person):
         """The handle of the person's leader, or None; a new spelling of a known leader is
         noted as an alias to add. A leader already known by the very spelling comes first:
@@ -767,7 +851,7 @@ class LeaderBook:
         handle = self.exact.get((country, fold(person.spelling)))
         if handle is None:
             handle = self.exact.get((country, fold(person.name)))
-        if handle is None and self.resolver is not None and person.kind == PERSON:
+        if handle is None and self.resolver is not None and person.kind == PERSON and person.loose:
             handle = self.index.find(country, person.name)
         if handle is not None:
             self.note_spelling(country, handle, person.spelling)

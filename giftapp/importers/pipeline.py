@@ -522,6 +522,7 @@ class Importer:
         for entry in entries:
             self._leader(entry.giver, date=entry.date)
             self._leader(entry.recipient, date=entry.date)
+            self._co_giver(entry)
         self._flush_leaders()
         existing = self._existing_gifts(entries)
         new = []  # (gift, entry)
@@ -599,6 +600,7 @@ class Importer:
             gift.pk = entry.id
         gift.giver = self._leader(entry.giver, date=entry.date)
         gift.recipient = self._leader(entry.recipient, date=entry.date)
+        gift.co_giver = self._co_giver(entry)
         gift.visit = self._visit(entry)
         gift.source_hash = digest
         gift.import_batch = self.result.batch
@@ -625,6 +627,7 @@ class Importer:
         self._gift_instance(entry, gift)
         gift.giver = self._leader(entry.giver, date=entry.date)
         gift.recipient = self._leader(entry.recipient, date=entry.date)
+        gift.co_giver = self._co_giver(entry)
         if entry.visit_slug:
             gift.visit = self._visit(entry)
         gift.source_hash = digest
@@ -678,6 +681,14 @@ class Importer:
         if create:
             self._chosen[id(party)] = leader
         return leader
+
+    def _co_giver(self, entry):
+        """The leader of the second giver an entry names beside the giver, or None (and
+        None when the giver is no one the registry can tell)."""
+        spouse = self._book.spouse(entry.giver)
+        if spouse is None or self._leader(entry.giver, date=entry.date) is None:
+            return None
+        return self._leader(spouse, date=entry.date)
 
     def _resolve_leader(self, party, create, date):
         book = self._book

@@ -24,8 +24,8 @@ from .result import RETRACTED_WITHOUT_REASON, Problem
 from .rules import COUNTRIES, CURRENCIES, ITEM_LENGTH, NAME_LENGTH, VALUE_NOTE_LENGTH
 
 # The staged columns a registry row fills; the others (entries, import keys, titles, a
-# giver not stated, a converted value's basis: the interchange format has no cells for
-# them) keep their defaults.
+# giver not stated, a second giver, a converted value's basis: the interchange format has
+# no cells for them) keep their defaults.
 COLUMNS = tuple(
     column
     for column in STAGED_COLUMNS
@@ -36,6 +36,7 @@ COLUMNS = tuple(
         "giver_title",
         "recipient_title",
         "giver_not_stated",
+        "co_giver_id",
         "value_usd_basis",
     )
 )

@@ -237,6 +237,15 @@ class Gift(TimeStamped, Publishable):
     recipient = models.ForeignKey(
         Leader, null=True, blank=True, on_delete=models.PROTECT, related_name="gifts_received"
     )
+    co_giver = models.ForeignKey(
+        Leader,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gifts_co_given",
+        verbose_name="second giver",
+        help_text="Who gave it with the giver, named beside them: a spouse, mostly.",
+    )
     giver_not_stated = models.BooleanField(
         "giver not stated by the register",
         default=False,

@@ -25,7 +25,9 @@ LEADER_GIFTS_SHOWN = 20
 
 
 def visible_gift(pk):
-    return visible_or_404(Gift.objects.select_related("giver", "recipient", "visit"), pk=pk)
+    return visible_or_404(
+        Gift.objects.select_related("giver", "recipient", "co_giver", "visit"), pk=pk
+    )
 
 
 def gift_page(gift):

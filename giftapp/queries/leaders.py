@@ -35,8 +35,9 @@ def leader_by_slug(slug):
 
 
 def leader_page(leader):
-    """What a leader's page shows: counts, the newest gifts given and received, and the
-    first public visits; 404 when no public record names the leader."""
+    """What a leader's page shows: counts, the newest gifts given, given with another
+    giver (a spouse's, mostly) and received, and the first public visits; 404 when no
+    public record names the leader."""
     gifts = Gift.objects.public()
     counts = activity.leader_gift_counts(leader)
     visits = list(
@@ -46,13 +47,15 @@ def leader_page(leader):
         )
         .order_by(*CHRONOLOGICAL)[: LEADER_VISITS_SHOWN + 1]
     )
-    if not (counts["given"] or counts["received"] or visits):
+    co_given = list(newest(gifts, co_giver=leader))
+    if not (counts["given"] or counts["received"] or visits or co_given):
         raise Http404("No public record names this leader.")
     return {
         "leader": leader,
         "counts": counts,
         "given": newest(gifts, giver=leader) if counts["given"] else [],
         "received": newest(gifts, recipient=leader) if counts["received"] else [],
+        "co_given": co_given,
         "visits": visits[:LEADER_VISITS_SHOWN],
         "more_visits": len(visits) > LEADER_VISITS_SHOWN,
         "gifts_shown": LEADER_GIFTS_SHOWN,
