@@ -150,6 +150,7 @@ def _name_part(text):
     return re.split(r"\s+(?:of|the|The)\s+", text.strip(), maxsplit=1)[0].strip(" .")
 
 
+@functools.lru_cache(maxsize=100_000)
 def spouse_in(text, name_column=False):
     """The second giver a mention names beside the first, as the register names them:
     "Mrs. Obuchi" for "Keizo Obuchi, The Prime Minister of Japan and Mrs. Obuchi"; "Rania
@@ -184,6 +185,7 @@ def spouse_in(text, name_column=False):
     return None
 
 
+@functools.lru_cache(maxsize=100_000)
 def clean_name(name):
     """The name as a page should show it: entities decoded, a leading honorific (or a
     misspelt one, or a rank) dropped, and only the first of several people. "Kind
@@ -208,6 +210,7 @@ class NameKey:
     lineage: bool = False  # "bin", "ibn": the last word names a father or a house
 
     @classmethod
+    @functools.lru_cache(maxsize=100_000)
     def of(cls, name):
         tokens = _tokens(name)
         words = [_MISREAD.get(w, w) for w in tokens if w not in _PARTICLES]
@@ -529,14 +532,21 @@ class Offices:
     def __init__(self, holders=None):
         self.holders = defaultdict(list)
         self.names = NameIndex(identity=lambda holder: holder.name)
+        self._found = {}  # (country, name) -> holder or None
         for holder in holders if holders is not None else office_holders():
             self.holders[(holder.country, holder.role)].append(holder)
             for name in holder.names():
                 self.names.add(holder.country, name, holder)
 
     def by_name(self, country, name):
-        """The table's holder a name spells, at any time."""
-        return self.names.find(country, name) if name else None
+        """The table's holder a name spells, at any time (the table never changes, so each
+        name is looked up once)."""
+        if not name:
+            return None
+        key = (country, name)
+        if key not in self._found:
+            self._found[key] = self.names.find(country, name)
+        return self._found[key]
 
     def on(self, country, text, date):
         """The holder of the office a mention names on the date, when the mention's other
@@ -588,6 +598,7 @@ _BODY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=100_000)
 def name_in_text(text):
     """The name a mention with no name field gives, when a part of it plainly names a
     person: "His Majesty Sultan Haji Hassanal Bolkiah …, Sultan and Yang Di-Pertuan of
@@ -630,6 +641,7 @@ _PERSON_SIGNS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=100_000)
 def body_name(country, text):
     """The body a donor text names, as one name per body: "Government of Saudi Arabia" for
     "The Government of the Kingdom of Saudi Arabia" and for "Kingdom of Saudi Arabia";
@@ -639,9 +651,7 @@ def body_name(country, text):
     folded = fold(head)
     if not folded or _PERSON_SIGNS.search(folded):
         return None
-    from django_countries import countries
-
-    country_name = countries.name(country)
+    country_name = _country_name(country)
     if country_name in _NAMES_WITH_THE:
         country_name = f"the {country_name}"
     words = folded.split()
@@ -779,10 +789,15 @@ class Resolver:
 
 
 @functools.cache
-def _country_words(country):
+def _country_name(country):
     from django_countries import countries
 
-    return frozenset(fold(countries.name(country)).split())
+    return str(countries.name(country))
+
+
+@functools.cache
+def _country_words(country):
+    return frozenset(fold(_country_name(country)).split())
 
 
 @functools.cache
