@@ -48,6 +48,7 @@ class CleanNameTests(SimpleTestCase):
             ("H.E. Abdelaziz Bouteflika", "Abdelaziz Bouteflika"),
             ("Field Marshall Mohamed H. Tantawi", "Mohamed H. Tantawi"),
             ("YAB Dato' Sri Mohd Najib", "Mohd Najib"),
+            ("Raja Isteri Pengiran Anak Hajah Saleha", "Saleha"),
             ("Sultan Haji Hassanal Bolkiah", "Hassanal Bolkiah"),
             ("Mohammad bin Salman bin Abdulaziz Al Saud Crown Prince",
              "Mohammad bin Salman bin Abdulaziz Al Saud"),
@@ -78,7 +79,8 @@ class SpellingTests(SimpleTestCase):
                 self.assertTrue(same_word(a, b))
 
     def test_different_words_stay_apart(self):
-        for a, b in [("ahmad", "hamad"), ("ii", "iii"), ("salem", "saleh"), ("ali", "abdullah")]:
+        for a, b in [("ahmad", "hamad"), ("ii", "iii"), ("salem", "saleh"), ("ali", "abdullah"),
+                     ("abdul", "abdullah"), ("mahmoud", "mohamed")]:  # fmt: skip
             with self.subTest(a=a, b=b):
                 self.assertFalse(same_word(a, b))
 
@@ -123,6 +125,13 @@ class NameIndexTests(SimpleTestCase):
         self.assertIsNone(index.find("XX", "Hamad Bin-Ali"))
         index = self.index("Jaber Mubarak Al-Hamad Al-Sabah")
         self.assertIsNone(index.find("XX", "Jaber Al-Ahmad Al-Sabah"))
+
+    def test_a_given_name_alone_finds_the_one_leader_it_opens_a_lineage_of(self):
+        index = self.index("Bandar bin Sultan bin Abdulaziz", "Mohammed bin Salman")
+        self.assertEqual(index.find("XX", "Bandar"), 1)
+        self.assertIsNone(index.find("XX", "Salman"))  # a father's name, not the son's own
+        index = self.index("Saleha")
+        self.assertEqual(index.find("XX", "Saleha binti Al-Marhum Pengiran Pemancha"), 1)
 
     def test_a_surname_alone_finds_the_one_leader_it_ends(self):
         index = self.index("Mohammedmian Soomro", "Pervez Musharraf")
@@ -244,7 +253,7 @@ class LeaderGroupTests(SimpleTestCase):
         self.assertGreaterEqual(result["people"], 100)
         self.assertEqual(result["wrong_merges"], 0)
         self.assertGreaterEqual(result["top_ok"], 49)
-        self.assertLessEqual(result["duplicate_rate"], 0.065)
+        self.assertLessEqual(result["duplicate_rate"], 0.06)
 
 
 class BodyTests(SimpleTestCase):

@@ -15,8 +15,9 @@ Three things find the one leader behind a spelling, always within one country:
 - looser fits, taken only when one leader of the country fits: a shorter name that opens
   a longer one ("Abdullah II", "Abdullah II bin al Hussein"), leaves out up to two middle
   names or an opening Muhammad ("Hussein Tantawy", "Mohamed Hussein Tantawi"), an initial
-  or the start of a word ("Vlad Filat"), the words in another order, or a surname alone
-  ("Soomro"); never a son for his father ("Mohammed bin Salman" is not "Salman");
+  or the start of a word ("Vlad Filat"), the words in another order, a surname alone
+  ("Soomro"), or a given name alone before a lineage ("Bandar", "Bandar bin Sultan");
+  never a son for his father ("Mohammed bin Salman" is not "Salman");
 - the bundled table of office holders (giftapp/data/office_holders.csv): a mention that
   gives only an office ("President of Ukraine", "King Abdullah", "Prime Minister
   Vajpaye") is the person who held it on the gift's date, when nothing in the mention
@@ -54,7 +55,8 @@ _HONORIFICS = _words(
     "his her their excellency excellencies majesty majesties highness highnesses royal "
     "hh hrh hm he mr mrs ms dr sir dame lady madame the honorable honourable hon "
     "king queen prince princess crown emir amir sheikh sheikha shaikh shaykh sheik "
-    "sayyid begum yab dato datuk datin tun haji hajah hajjah alhaji "
+    "sayyid begum yab dato datuk datin tun haji hajah hajjah haijah haja alhaji "
+    "raja isteri pengiran pengiram anak paduka seri baginda "
     "president minister general admiral colonel ambassador"
 )
 # Misspellings the registers print, folded: "Kind Abdullah II", "Shiekh", "Excellancy".
@@ -80,6 +82,7 @@ _MUHAMMAD = _words("muhammad muhammed mohammad mohammed mohamed mohamad mohd muh
 SPELLING_RATIO = 88
 FIRST_NAME_RATIO = 80
 WORD_RATIO = 85
+SKELETON_RATIO = 60
 # How many words a shorter spelling may leave out of a longer one.
 MAY_LEAVE_OUT = 2
 
@@ -242,11 +245,13 @@ def _skeleton(word):
     """A word's consonants, doubles collapsed: the part that transliterations of one
     Arabic or Persian name share ("Mitib", "Mutaib", "Metieb" -> "mtb")."""
     out = []
+    previous = ""
     for ch in word:
-        if ch == "h" and out:  # th, kh, sh, dh: one sound, spelt with or without the h
-            continue
-        if ch not in _VOWELS and (not out or out[-1] != ch):
+        # th, kh, sh, dh: one sound, spelt with or without the h ("Fetais", "Fathis")
+        after_consonant = ch == "h" and previous and previous not in _VOWELS
+        if not after_consonant and ch not in _VOWELS and (not out or out[-1] != ch):
             out.append(ch)
+        previous = ch
     return "".join(out)
 
 
@@ -265,16 +270,25 @@ def same_word(a, b):
         return True
     if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou"):
         return False
+    if abs(len(a) - len(b)) > 2:  # "Abdul" is not "Abdullah"
+        return False
     skeleton = _skeleton(a)
     if skeleton != _skeleton(b) or not skeleton:
         return False
-    return len(skeleton) >= 2 or max(len(a), len(b)) <= 4
+    if max(len(a), len(b)) <= 4:  # "Isa", "Essa"
+        return True
+    # One skeleton, but not too unlike: "Mahmoud" is not "Mohamed".
+    return len(skeleton) >= 2 and fuzz.ratio(a, b) >= SKELETON_RATIO
 
 
 def _words_agree(short, long):
-    """Whether each of the shorter list's words spells a word of the longer, in order."""
+    """Whether each of the shorter list's words spells a word of the longer, in order (an
+    initial stands for no word here: "Mahmoud Hegazy" does not open "Mohamed H. Tantawi")."""
     rest = iter(long)
-    return all(any(same_word(word, other) for other in rest) for word in short)
+    return all(
+        any(same_word(word, other) and min(len(word), len(other)) > 1 for other in rest)
+        for word in short
+    )
 
 
 def _opens(x, y):
@@ -332,6 +346,20 @@ def contains(a, b):
     if len(a.words) > len(b.words):
         a, b = b, a
     return starts(a, b) or within(a, b)
+
+
+def given_name_of(a, b):
+    """Whether one of two names is a given name alone and the other that name followed by
+    a lineage: "Bandar" and "Bandar bin Sultan"; "Saleha" and "Saleha binti Al-Marhum …"."""
+    if len(a.words) > len(b.words):
+        a, b = b, a
+    return (
+        len(a.words) == 1 < len(b.words)
+        and b.lineage
+        and len(a.compact) >= 4
+        and a.compact not in _MUHAMMAD
+        and same_word(a.compact, b.words[0])
+    )
 
 
 def surname_of(word, name):
@@ -427,6 +455,7 @@ class NameIndex:
             if contains(key, keys[i])
             or word_for_word(key, keys[i], loose=True)
             or surname_of(key, keys[i])
+            or given_name_of(key, keys[i])
         }
         if len(fits) == 1:
             return next(iter(fits.values()))
