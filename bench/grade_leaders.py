@@ -10,10 +10,12 @@ spelling (the giver's name as the register's row gives it, or the register's who
 where they name only an office), each with the person it names, read against the rows.
 
 For each labelled person: how many leaders its gifts went to, and the share the largest of
-them holds. Figures: the 50 labelled people with the most gifts, each one leader holding
-≥ 95 % of their gifts; duplicate leaders (leaders beyond the first for a person, over all
-the labelled people's leaders) ≤ 2 %; and wrong merges (a leader holding two labelled
-people's gifts), which must be none.
+them holds. The groups were read where spellings vary most; a second file,
+tests/fixtures/people/leader-sample.csv, holds the people of 100 giver rows drawn at random,
+for the duplicate rate of the registry as a whole. Figures: the 50 labelled people with
+the most gifts, each one leader holding ≥ 95 % of their gifts; duplicate leaders (leaders
+beyond the first for a person, over all the labelled people's leaders) ≤ 2 %; and wrong
+merges (a leader holding two labelled people's gifts), which must be none.
 """
 
 import argparse
@@ -27,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.grade_registers import ROOT, parsed_entries, setup_django  # noqa: E402
 
 GROUPS = ROOT / "tests" / "fixtures" / "people" / "leader-groups.csv"
+# The people of 100 giver rows drawn at random (seed 2026), each with every spelling.
+SAMPLE = ROOT / "tests" / "fixtures" / "people" / "leader-sample.csv"
 TOP = 50
 SHARE_GOAL = 0.95
 DUPLICATE_GOAL = 0.02
@@ -165,6 +169,12 @@ def main():
         f"({result['duplicate_rate']:.1%}; goal ≤ {DUPLICATE_GOAL:.0%})"
     )
     print(f"Wrong merges (a leader holding two labelled people): {result['wrong_merges']}")
+    sample = figures(*grade(found, read_groups(SAMPLE)))
+    print(
+        f"Random sample, the people of 100 giver rows: {sample['people']} people, "
+        f"{sample['leaders']} leaders, {sample['duplicates']} duplicates "
+        f"({sample['duplicate_rate']:.1%}); wrong merges: {sample['wrong_merges']}"
+    )
     for person, share, n in result["top_shares"]:
         if share < SHARE_GOAL:
             print(f"  below the goal: {person} — {share:.0%} of {n} gifts")

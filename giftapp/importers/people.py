@@ -55,7 +55,7 @@ _HONORIFICS = _words(
     "his her their excellency excellencies majesty majesties highness highnesses royal "
     "hh hrh hm he mr mrs ms dr sir dame lady madame the honorable honourable hon "
     "king queen prince princess crown emir amir sheikh sheikha shaikh shaykh sheik "
-    "sayyid begum yab dato datuk datin tun haji hajah hajjah haijah haja alhaji "
+    "sayyid begum yab yb ybhg yabhg dato datuk datin tun haji hajah hajjah haijah haja alhaji "
     "raja isteri pengiran pengiram anak paduka seri baginda "
     "president minister general admiral colonel ambassador"
 )
@@ -65,17 +65,23 @@ _MISSPELT = _words("kind kng knig prine prnce shiekh sheihk sheik excellancy exe
 # likeness ("His Excellendy", "Geneneral", "Field Marshall").
 _RANKS = _words(
     "field marshal marshall lt ltg gen maj brig brigadier lieutenant major commander "
-    "captain general admiral colonel rear vice adm radm vadm"
+    "captain general admiral colonel rear vice adm radm vadm governor"
 )
-_LONG_HONORIFICS = ("excellency", "majesty", "highness", "general", "marshal", "honorable")
+_LONG_HONORIFICS = (
+    "excellency", "majesty", "highness", "general", "marshal", "honorable", "lieutenant",
+    "governor", "brigadier", "commander",
+)  # fmt: skip
 # The particles of a name, which spellings use or drop at will.
 _PARTICLES = _words("bin ibn bn b ben bint binti al el ul")
 _LINEAGE = _words("bin ibn bint binti ibni")
 _ORDINALS = _words("i ii iii iv v vi vii viii ix x xi xii")
-_MISREAD = {"ll": "ii", "lll": "iii"}  # "Abdullah ll": a regnal number read as letters
 # The forms of Muhammad that open many names and that a spelling may leave out
 # ("Mohamed Hussein Tantawi" and "Hussein Tantawi"; "Mohd Najib" and "Najib").
 _MUHAMMAD = _words("muhammad muhammed mohammad mohammed mohamed mohamad mohd muhammet mehmet")
+
+# Words a key writes one way: a regnal number read as letters ("Abdullah ll"), and the
+# forms of Muhammad.
+_CANONICAL = {"ll": "ii", "lll": "iii", **{form: "muhammad" for form in _MUHAMMAD}}
 
 # Two spellings of one name: the keys' edit-distance ratio, and their first names'; two
 # spellings of one word.
@@ -216,7 +222,7 @@ class NameKey:
     @functools.lru_cache(maxsize=100_000)
     def of(cls, name):
         tokens = _tokens(name)
-        words = [_MISREAD.get(w, w) for w in tokens if w not in _PARTICLES]
+        words = [_CANONICAL.get(w, w) for w in tokens if w not in _PARTICLES]
         if len(words) > 1 and words[0] in _ORDINALS:  # "VI Mohammed"
             words[0], words[1] = words[1], words[0]
         lineage = any(w in _LINEAGE for w in tokens)
@@ -270,6 +276,8 @@ def same_word(a, b):
         return True
     if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou"):
         return False
+    if len(a) == len(b) >= 3 and a[0] == b[0] and sorted(a) == sorted(b):
+        return True  # two letters swapped: "Teh", "The"
     if abs(len(a) - len(b)) > 2:  # "Abdul" is not "Abdullah"
         return False
     skeleton = _skeleton(a)
