@@ -28,6 +28,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from giftapp.demo import load_demo
 from giftapp.exports.interchange import HEADER
+from giftapp.importers.pipeline import run_import
 from giftapp.models import Gift, Leader, SanctionsFlag, SanctionsRegime, Source, Visit
 
 from .factories import make_regime, make_staff
@@ -538,8 +539,40 @@ class ScriptThroughTheAdminTests(TestCase):
                 form.data["url"] = [hostile]
                 response = self.client.post(url, form.data | {"_save": ["Save"]})
                 self.assertContains(response, "Enter a valid URL.")
+        for hostile, message in (
+            ("ftp://files.example/gift.pdf", "beginning with http:// or https://"),
+            ("https://a.example/" + "x" * 600, "at most 500 characters"),
+        ):
+            with self.subTest(url=hostile[:40]):
+                form.data["url"] = [hostile]
+                response = self.client.post(url, form.data | {"_save": ["Save"]})
+                self.assertContains(response, message)  # a form error, never a 500
         source.refresh_from_db()
         self.assertTrue(source.url.startswith("https://evil.example/"))
+
+    def test_a_source_url_that_is_no_web_address_is_refused_by_an_import(self):
+        rows = [
+            registry_row(id="9001", sources="javascript:alert(1)"),
+            registry_row(id="9002", sources="https://a.example/" + "x" * 600),
+            registry_row(id="9003", sources="ftp://files.example/gift.pdf"),
+            registry_row(id="9004", sources="https://fine.example/notice"),
+        ]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        result = run_import(
+            io.BytesIO(out.getvalue().encode()), "registry", file_name="f.csv", skip_invalid=True
+        )
+        refused = {(p.line, p.column) for p in result.problems}
+        self.assertEqual(refused, {(2, "sources"), (3, "sources"), (4, "sources")})
+        self.assertTrue(any("http:// or https://" in p.reason for p in result.problems))
+        self.assertTrue(any("at most 500 characters" in p.reason for p in result.problems))
+        urls = set(Source.objects.values_list("url", flat=True))
+        self.assertIn("https://fine.example/notice", urls)
+        self.assertFalse({u for u in urls if not u.startswith(("http://", "https://"))})
+        self.assertTrue(Gift.objects.filter(pk=9004).exists())
+        self.assertFalse(Gift.objects.filter(pk__in=[9001, 9002, 9003]).exists())
 
 
 SQL_METACHARACTERS = [

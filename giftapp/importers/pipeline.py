@@ -29,6 +29,7 @@ from ..models import (
     Visit,
     gift_rule_errors,
     is_reviewer,
+    source_url_problem,
 )
 from ..text import fold_all
 from . import formats
@@ -305,6 +306,10 @@ class Importer:
         for name, message in rules.items():
             value = {"recipient_country": entry.recipient.country}.get(name, "")
             add(_column(name), value or getattr(entry, name, ""), message)
+        for spec in entry.sources:
+            problem = source_url_problem(spec.url)
+            if problem:
+                add("sources", spec.url, problem)
         for code, _status in entry.flags:
             if code not in self.regimes:
                 add("sanctions", code, "No sanctions regime has this code.")

@@ -14,7 +14,7 @@ both to the same rows.
 import hashlib
 import re
 
-from ..models import Category, Disposition, PublicationStatus
+from ..models import Category, Disposition, PublicationStatus, source_url_problem
 from ..text import fold
 from .base import Party
 from .bulk import STAGED_COLUMNS, STAGED_TYPES, STAGING, PostgresImport
@@ -185,10 +185,14 @@ def plain_rows(bulk, header):
     def source_array(text):
         return array(map(str, sorted({refs.source(url, url) for url in text.split()})))
 
+    def sources_valid(text):
+        return True if not any(source_url_problem(url) for url in text.split()) else None
+
     # Each is looked up inline first (a call costs more than the lookup).
     dates, date_of = remembered(parsed_date)
     flag_sets, flags_of = remembered(flag_array)
     source_sets, sources_of = remembered(source_array)
+    valid_sources, check_sources = remembered(sources_valid)
     folds, folded = remembered(fold)
 
     def plain_line(cells, joined, line):
@@ -232,6 +236,9 @@ def plain_rows(bulk, header):
             or len(cells[i_value_note]) > VALUE_NOTE_LENGTH
         ):
             return None
+        sources = cells[i_sources]
+        if sources and not (valid_sources.get(sources) or check_sources(sources)):
+            return None  # an address that is no web page's: the validation names it
         flags = "{}"
         if cells[i_sanctions]:
             flags = flag_sets.get(cells[i_sanctions]) or flags_of(cells[i_sanctions])

@@ -47,7 +47,7 @@ from .imports import EntryStatus, ImportBatch, PendingImport, RegisterEntry
 from .leaders import Leader, LeaderRedirect
 from .links import MERGED_REASON, GiftLink, LinkStatus, merged
 from .sanctions import FlagStatus, SanctionsFlag, SanctionsFlagQuerySet, SanctionsRegime
-from .sources import Source
+from .sources import Source, source_url_problem
 from .visits import Visit, VisitKind, VisitQuerySet
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "SanctionsFlagQuerySet",
     "SanctionsRegime",
     "Source",
+    "source_url_problem",
     "TimeStamped",
     "Visit",
     "VisitCountry",

@@ -1,20 +1,48 @@
 """Sources: where a claim comes from."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .base import TimeStamped, batch_field
 
+SOURCE_URL_LENGTH = 500
+# A source is read in a browser: a web address only, never javascript:, data: or ftp:.
+source_url = URLValidator(
+    schemes=["http", "https"],
+    message="Enter a web address beginning with http:// or https://.",
+    code="web_address",  # not "invalid", which a form would say its own way
+)
+
+
+def source_url_problem(url):
+    """Why a URL cannot be a source's address, or None: an import's check, the same as the
+    admin's form (a length check first, so a huge cell costs nothing)."""
+    if len(url) > SOURCE_URL_LENGTH:
+        return f"A source URL has at most {SOURCE_URL_LENGTH} characters (this has {len(url)})."
+    try:
+        source_url(url)
+    except ValidationError:
+        return "A source URL is a web address beginning with http:// or https://."
+    return None
+
 
 class Source(TimeStamped):
     url = models.URLField(
-        "URL", max_length=500, blank=True, help_text="Blank only when the source has none."
+        "URL",
+        max_length=SOURCE_URL_LENGTH,
+        blank=True,
+        validators=[source_url],
+        help_text="Blank only when the source has none.",
     )
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
-    archived_url = models.URLField("archived URL", max_length=500, blank=True)
+    archived_url = models.URLField(
+        "archived URL", max_length=SOURCE_URL_LENGTH, blank=True, validators=[source_url]
+    )
     quote = models.TextField(blank=True, help_text="The passage relied on, verbatim.")
     import_batch = batch_field()
     history = HistoricalRecords()
