@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import TestCase
 from django.urls import reverse
@@ -434,7 +435,7 @@ class EditorPagesTests(WorkflowTestCase):
             end_date=D(2024, 1, 2),
             publication_status="in_review",
         )
-        self.client.force_login(self.editor)
+        self.client.force_login(self.reviewer)
         page = self.client.get(reverse("admin:review_queue"))
         self.assertContains(page, "Ivory chess set")
         self.assertContains(page, "Queued visit")
@@ -455,3 +456,20 @@ class EditorPagesTests(WorkflowTestCase):
         for name in ["admin:review_queue", "admin:data_quality"]:
             response = self.client.get(reverse(name))
             self.assertEqual(response.status_code, 302)
+
+    def test_the_review_queue_needs_the_reviewer_role_and_data_quality_an_editorial_one(self):
+        staff = get_user_model().objects.create_user("sam", password="x" * 20, is_staff=True)
+        for user, queue, quality in [
+            (staff, 403, 403),
+            (self.editor, 403, 200),
+            (self.reviewer, 200, 200),
+        ]:
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(reverse("admin:review_queue")).status_code, queue)
+                self.assertEqual(
+                    self.client.get(reverse("admin:data_quality")).status_code, quality
+                )
+                index = self.client.get(reverse("admin:index")).content.decode()
+                self.assertEqual("Review queue" in index, queue == 200)
+                self.assertEqual("Data quality" in index, quality == 200)

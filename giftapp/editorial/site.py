@@ -41,6 +41,9 @@ class RegistryAdminSite(admin.AdminSite):
         ]
 
     def review_queue_view(self, request):
+        """What waits for a reviewer: for reviewers only."""
+        if not is_reviewer(request.user):
+            raise PermissionDenied
         context = self.each_context(request) | {
             "title": "Review queue",
             "queue": review_queue(),
@@ -48,6 +51,9 @@ class RegistryAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/review_queue.html", context)
 
     def data_quality_view(self, request):
+        """The records with gaps, drafts included: for the editorial roles only."""
+        if not request.user.has_perm("giftapp.change_gift"):
+            raise PermissionDenied
         published = Q(publication_status="published")
         checks = [
             (
