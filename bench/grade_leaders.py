@@ -45,25 +45,26 @@ def resolved_givers():
     empty registry resolves it (handle: an int naming the leader; None for no leader, or
     for a body); and the number of leaders made for people."""
     from giftapp.importers.formats import BUNDLED_REGISTERS
-    from giftapp.importers.people import LeaderBook
+    from giftapp.importers.people import BODY, LeaderBook
 
     book = LeaderBook(resolve=True)
-    leaders = 0
+    people, bodies = [], set()  # the handles made, for people and for bodies
+
+    def made(person):
+        handle = len(people) + len(bodies) + 1
+        if person.kind == BODY:
+            bodies.add(handle)
+        else:
+            people.append(handle)
+        return handle
+
     found = []
     for file_name, fmt in BUNDLED_REGISTERS.items():
         for _key, entry, _row in parsed_entries(fmt, file_name):
             party = entry.giver
-            person = book.person(party, entry.date)
-            handle = None
-            if person is not None and person.kind == "person":
-                handle = book.find(party.country, person)
-                if handle is None and person.create:
-                    leaders += 1
-                    handle = leaders
-                    book.add(party.country, [person.name], handle)
-                    book.note_spelling(party.country, handle, person.spelling)
-            found.append((party.country, spelling_of(party), handle))
-    return found, leaders
+            handle = book.leader(party, entry.date, made)
+            found.append((party.country, spelling_of(party), None if handle in bodies else handle))
+    return found, len(people)
 
 
 def read_groups(path=GROUPS):

@@ -60,6 +60,12 @@ class CleanNameTests(SimpleTestCase):
         self.assertEqual(clean_name("Sultan bin Abdulaziz"), "Sultan bin Abdulaziz")
         self.assertEqual(clean_name("King"), "King")
 
+    def test_a_name_that_is_only_a_title_keeps_it(self):
+        for title in ["H.E.", "H. E.", "Dato' Sri", "His Excellency"]:
+            with self.subTest(title):
+                self.assertTrue(clean_name(title))
+                self.assertTrue(NameKey.of(title).words)
+
     def test_entities_are_decoded(self):
         self.assertEqual(clean_name("Recep Tayyip Erdo&#287;an"), "Recep Tayyip Erdoğan")
 

@@ -43,7 +43,7 @@ from ..models import (
     gift_search_text,
 )
 from ..text import fold_all
-from .people import LeaderBook
+from .people import LeaderBook, save_spellings
 from .reading import entry_digest, read_rows
 from .result import (
     AMBIGUOUS_MATCH,
@@ -214,7 +214,6 @@ class References:
             "pk", "country", "name", "native_name", "aliases", "kind"
         ):
             self.book.add(country, [name, native, *aliases], pk, kind)
-        self.spellings = {}  # (country, name as written) -> id or reference
         self.leader_slugs = set(Leader.objects.values_list("slug", flat=True))
         self.sources = {}
         for pk, url in Source.objects.exclude(url="").values_list("pk", "url").order_by("-pk"):
@@ -224,21 +223,16 @@ class References:
     def leader(self, party, date=None):
         """The id or reference of the leader a party names, found within its country by
         name, alias or (for a public register) the resolution of people.py."""
-        book = self.book
-        person = book.person(party, date)
-        if person is None:
-            return None
-        ref = book.find(party.country, person)
-        if ref is None and person.create:
+
+        def queued(person):
             slug = free_slug(person.name, self.leader_slugs)
             title = person.office or party.title
             self.new_leaders.append(
                 [person.name, party.country, title, slug, person.wikidata_id, person.kind]
             )
-            ref = -len(self.new_leaders)
-            book.add(party.country, [person.name], ref, person.kind)
-            book.note_spelling(party.country, ref, person.spelling)
-        return ref
+            return -len(self.new_leaders)
+
+        return self.book.leader(party, date, queued)
 
     def leader_rows(self):
         """The queued leaders as rows to COPY, each with the spellings it gathered."""
@@ -261,16 +255,10 @@ class References:
         leaders = list(Leader.objects.filter(pk__in=added))
         for leader in leaders:
             leader.aliases = sorted({*leader.aliases, *added[leader.pk]})
-            leader.search_text = fold_all(*leader.all_names())
-        if leaders:
-            Leader.objects.bulk_update(leaders, ["aliases", "search_text"], batch_size=500)
-            Leader.history.bulk_history_create(
-                leaders,
-                update=True,
-                default_user=self.importer._history_user(),
-                default_change_reason=self.importer.reason,
-            )
-            self.importer.result.counts["leaders"]["updated"] += len(leaders)
+        importer = self.importer
+        importer.result.counts["leaders"]["updated"] += save_spellings(
+            leaders, user=importer._history_user(), reason=importer.reason
+        )
 
     def source(self, url, title, publisher="", published_on=None):
         """The source with this URL; a new one takes the title and publisher given."""

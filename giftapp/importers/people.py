@@ -40,8 +40,11 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ..models.leaders import LeaderKind
 from ..text import fold
 from .base import Party
+
+PERSON, BODY = LeaderKind.PERSON, LeaderKind.BODY
 
 OFFICE_HOLDERS = Path(__file__).resolve().parent.parent / "data" / "office_holders.csv"
 
@@ -113,18 +116,24 @@ def _sultan(words):
     return fold(words[0]) == "sultan" and fold(words[1]) not in _PARTICLES
 
 
-def _tokens(name):
-    """The name's folded words, honorifics dropped from its start (a name keeps at least
-    one word)."""
-    words = fold(html.unescape(name or "")).split()
+def _without_titles(words):
+    """The words (as written, or folded) without the titles that open them: words of
+    address, ranks, misspellings of either, titles of two words ("H.E.", "Dato' Sri").
+    A name keeps at least one word."""
     while len(words) > 1:
-        if tuple(words[:2]) in _PAIRS:
-            words = words[2:] or words
-        elif _is_honorific(words[0]) or _sultan(words):
+        pair = tuple(fold(word) for word in words[:2])
+        if pair in _PAIRS and len(words) > 2:
+            words = words[2:]
+        elif pair[0] == "h e" or _is_honorific(pair[0]) or _sultan(words):
             words = words[1:]
         else:
             break
     return words
+
+
+def _tokens(name):
+    """The name's folded words, the titles that open it dropped."""
+    return _without_titles(fold(html.unescape(name or "")).split())
 
 
 # Where a name field holds two people ("Joko Widodo & Iriana Joko Widodo", "Abdullah II
@@ -199,14 +208,7 @@ def clean_name(name):
     """The name as a page should show it: entities decoded, a leading honorific (or a
     misspelt one, or a rank) dropped, and only the first of several people. "Kind
     Abdullah II" -> "Abdullah II"."""
-    words = first_person(name).split()
-    while len(words) > 1:
-        if tuple(fold(w) for w in words[:2]) in _PAIRS:
-            words = words[2:] or words
-        elif fold(words[0]) == "h e" or _is_honorific(fold(words[0])) or _sultan(words):
-            words = words[1:]
-        else:
-            break
+    words = _without_titles(first_person(name).split())
     while len(words) > 2 and fold(words[-1]) in _HONORIFICS:  # "… Al Saud Crown Prince"
         words = words[:-1]
     return " ".join(words)
@@ -393,18 +395,24 @@ def _sounds(key):
     return {_skeleton(word) or word for word in picked}
 
 
+def _identity(handle):
+    """What makes two handles one leader: an id or a reference is itself; a Leader not yet
+    written is the object."""
+    return handle if isinstance(handle, int) else id(handle)
+
+
 class NameIndex:
     """Names within each country, each with a handle (a leader, its id, a table row), and
     the rules above to find the handle a new spelling belongs to.
 
-    A lookup costs the same however many names a country has: close spellings come from
-    rapidfuzz over the country's keys (in C++), and the looser rules only read the names
-    that share the sound of a first or last word; a name that found nothing is not looked
+    Close spellings are scored over the country's names in one rapidfuzz call (C++); the
+    rules written in Python read only the names that share the sound of a first or last
+    word, however many names the country has; and a name that found nothing is not looked
     for again until the country gains a name."""
 
     def __init__(self, identity=None):
-        # Which handles are one: by default the handle itself (an id), else the object.
-        self._identity = identity or (lambda h: h if isinstance(h, (int, str)) else id(h))
+        # Which handles are one: by default _identity, else the function given.
+        self._identity = identity or _identity
         self._exact = {}  # (country, compact) -> handle
         self._keys = defaultdict(list)  # country -> [NameKey]
         self._compacts = defaultdict(list)  # country -> [compact], parallel to _keys
@@ -622,7 +630,7 @@ class Person:
     wikidata_id: str = ""
     office: str = ""  # the table's office, when the mention gave only that
     create: bool = True
-    kind: str = "person"  # or "body": a government, ministry, embassy or other body
+    kind: str = PERSON  # or BODY: a government, ministry, embassy or other body
     loose: bool = True  # False: found by its very name only ("Mrs. Obuchi")
 
 
@@ -657,8 +665,6 @@ def name_in_text(text):
         return name
     return None
 
-
-PERSON, BODY = "person", "body"
 
 # Words that name a state's government whatever the country: "The Government of the
 # Kingdom of Saudi Arabia", "Hashemite Kingdom of Jordan", "State of Qatar".
@@ -861,11 +867,8 @@ class LeaderBook:
         self.bodies = set()  # identities of the handles that are bodies
         self._spouses = {}  # id(party) -> (party, the spouse's party or None)
 
-    def _identity(self, handle):
-        return handle if isinstance(handle, int) else id(handle)
-
     def add(self, country, names, handle, kind=PERSON):
-        identity = self._identity(handle)
+        identity = _identity(handle)
         if kind == BODY:
             self.bodies.add(identity)
         for name in names:
@@ -885,6 +888,20 @@ class LeaderBook:
             kind = BODY if body_name(party.country, party.name) == party.name else PERSON
             return Person(party.name, party.name, kind=kind)
         return self.resolver.person(party, date)
+
+    def leader(self, party, date=None, make=None):
+        """The handle of the leader the party names, or None. When none is known yet,
+        make(person) gives the handle of a new one (a writer queues the leader), which the
+        book then knows by its name and spelling; without make, nothing is made."""
+        person = self.person(party, date)
+        if person is None:
+            return None
+        handle = self.find(party.country, person)
+        if handle is None and make is not None and person.create:
+            handle = make(person)
+            self.add(party.country, [person.name], handle, person.kind)
+            self.note_spelling(party.country, handle, person.spelling)
+        return handle
 
     def spouse(self, party):
         """The party of the second giver the party names beside it, or None; the same
@@ -910,7 +927,7 @@ class LeaderBook:
         return handle
 
     def note_spelling(self, country, handle, spelling):
-        identity = self._identity(handle)
+        identity = _identity(handle)
         folded = fold(spelling)
         if folded and folded not in self.spellings[identity]:
             self.spellings[identity].add(folded)
@@ -918,6 +935,22 @@ class LeaderBook:
             if self.resolver is not None and identity not in self.bodies:
                 self.index.add(country, spelling, handle)
             self.aliases_added.setdefault(identity, (handle, []))[1].append(spelling)
+
+
+def save_spellings(leaders, *, user=None, reason=""):
+    """Write the aliases an import gave leaders that were there before it (their search
+    text with them), each with one history row; returns how many changed."""
+    from ..models import Leader
+    from ..text import fold_all
+
+    for leader in leaders:
+        leader.search_text = fold_all(*leader.all_names())
+    if leaders:
+        Leader.objects.bulk_update(leaders, ["aliases", "search_text"], batch_size=500)
+        Leader.history.bulk_history_create(
+            leaders, update=True, default_user=user, default_change_reason=reason
+        )
+    return len(leaders)
 
 
 def keep_latest_offices(batch, *, user=None, reason=""):
@@ -933,7 +966,7 @@ def keep_latest_offices(batch, *, user=None, reason=""):
     touched = set()
     for giver, recipient in gifts.values_list("giver_id", "recipient_id").distinct():
         touched.update(pk for pk in (giver, recipient) if pk)
-    offices = defaultdict(list)  # leader id -> [(date, title)]
+    offices = defaultdict(list)  # leader id -> [(year, length, title)]
     for side in ("giver", "recipient"):
         rows = (
             Gift.objects.filter(**{f"{side}_id__in": touched})

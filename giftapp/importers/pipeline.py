@@ -35,7 +35,7 @@ from ..text import fold_all
 from . import formats
 from .base import RowError, RowErrors, Skip
 from .bulk import PostgresImport, fill_rejected_cells
-from .people import LeaderBook, keep_latest_offices
+from .people import LeaderBook, keep_latest_offices, save_spellings
 from .reading import (
     REJECT_REASON,
     ImportFileError,
@@ -696,17 +696,13 @@ class Importer:
         return self._leader(spouse, date=entry.date)
 
     def _resolve_leader(self, party, create, date):
-        book = self._book
-        person = book.person(party, date)
-        if person is None:
-            return None
         country = party.country
-        if country not in self._leaders_loaded:
+        if country and country not in self._leaders_loaded:
             for leader in Leader.objects.filter(country=country):
-                book.add(country, leader.all_names(), leader, leader.kind)
+                self._book.add(country, leader.all_names(), leader, leader.kind)
             self._leaders_loaded.add(country)
-        leader = book.find(country, person)
-        if leader is None and create and person.create:
+
+        def queued(person):
             if self._slugs is None:
                 self._slugs = set(Leader.objects.values_list("slug", flat=True))
             leader = Leader(
@@ -719,9 +715,9 @@ class Importer:
                 import_batch=self.result.batch,
             )
             self._new_leaders.append(leader)
-            book.add(country, [person.name], leader, person.kind)
-            book.note_spelling(country, leader, person.spelling)
-        return leader
+            return leader
+
+        return self._book.leader(party, date, queued if create else None)
 
     def _flush_leaders(self):
         """Write the queued leaders in one statement, with their history rows, and the
@@ -752,17 +748,11 @@ class Importer:
     def _flush_spellings(self):
         """Keep the new spellings of the leaders that were there before the import (none
         when the file was imported before: an unchanged file changes nothing)."""
-        changed = list(self._respelt.values())
+        changed = [] if self.file_seen else list(self._respelt.values())
         self._respelt = {}
-        if changed and not self.file_seen:
-            Leader.objects.bulk_update(changed, ["aliases", "search_text"], batch_size=500)
-            Leader.history.bulk_history_create(
-                changed,
-                update=True,
-                default_user=self._history_user(),
-                default_change_reason=self.reason,
-            )
-            self.result.counts["leaders"]["updated"] += len(changed)
+        self.result.counts["leaders"]["updated"] += save_spellings(
+            changed, user=self._history_user(), reason=self.reason
+        )
 
     def _sources_for(self, entry):
         sources = []

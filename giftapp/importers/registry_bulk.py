@@ -164,7 +164,7 @@ def plain_rows(bulk, header):
     other, unknown = Category.OTHER, Disposition.UNKNOWN
     amount, slug_match = AMOUNT.fullmatch, SLUG.fullmatch
     sha256, escapes = hashlib.sha256, ESCAPES
-    leaders = refs.spellings
+    leaders = {}  # (country, name as written) -> id or reference
 
     def parsed_date(text):
         try:
@@ -279,10 +279,12 @@ def plain_rows(bulk, header):
             giver_ref = leaders.get((giver_country, giver))
             if giver_ref is None:
                 giver_ref = refs.leader(Party(name=giver, country=giver_country))
+                leaders[(giver_country, giver)] = giver_ref
         if recipient and recipient_country:
             recipient_ref = leaders.get((recipient_country, recipient))
             if recipient_ref is None:
                 recipient_ref = refs.leader(Party(name=recipient, country=recipient_country))
+                leaders[(recipient_country, recipient)] = recipient_ref
         description = cells[i_description]
         giver_as_reported = cells[i_giver_as_reported]
         recipient_as_reported = cells[i_recipient_as_reported]
