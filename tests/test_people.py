@@ -47,8 +47,12 @@ class CleanNameTests(SimpleTestCase):
             ("Geneneral Abdul Raziq Sherzai", "Abdul Raziq Sherzai"),
             ("H.E. Abdelaziz Bouteflika", "Abdelaziz Bouteflika"),
             ("Field Marshall Mohamed H. Tantawi", "Mohamed H. Tantawi"),
+            ("Reid Marshal Mohamed Hussein Tantawi", "Mohamed Hussein Tantawi"),
+            ("MOD Hattata", "Hattata"),
             ("YAB Dato' Sri Mohd Najib", "Mohd Najib"),
             ("Raja Isteri Pengiran Anak Hajah Saleha", "Saleha"),
+            ("Her Majesty Paduk a Seri Baginda Raja Isteri Pengiran Anak Hajjah Saleha",
+             "Saleha"),
             ("Sultan Haji Hassanal Bolkiah", "Hassanal Bolkiah"),
             ("Mohammad bin Salman bin Abdulaziz Al Saud Crown Prince",
              "Mohammad bin Salman bin Abdulaziz Al Saud"),
@@ -59,6 +63,8 @@ class CleanNameTests(SimpleTestCase):
     def test_a_name_that_is_a_title_elsewhere_stays(self):
         self.assertEqual(clean_name("Sultan bin Abdulaziz"), "Sultan bin Abdulaziz")
         self.assertEqual(clean_name("King"), "King")
+        # One letter from "Marshal", but a name.
+        self.assertEqual(clean_name("Mashal Al-Zaben"), "Mashal Al-Zaben")
 
     def test_a_name_that_is_only_a_title_keeps_it(self):
         for title in ["H.E.", "H. E.", "Dato' Sri", "His Excellency"]:
@@ -99,6 +105,10 @@ class SpellingTests(SimpleTestCase):
         misread = key("Line El Abidine Ben Ali")
         self.assertTrue(same_spelling(misread, key("Zine El-Abidine Ben Ali")))
         self.assertFalse(same_spelling(key("Ali Saleh"), key("Eli Saleh")))
+
+    def test_two_letters_off_in_a_long_name(self):
+        self.assertTrue(same_spelling(key("Ali Abdullah Saiih"), key("Ali Abdullah Saleh")))
+        self.assertTrue(same_spelling(key("Alassane Qauttara"), key("Alassane Ouattara")))
 
 
 class NameIndexTests(SimpleTestCase):
@@ -259,12 +269,12 @@ class LeaderGroupTests(SimpleTestCase):
         self.assertGreaterEqual(result["people"], 100)
         self.assertEqual(result["wrong_merges"], 0)
         self.assertGreaterEqual(result["top_ok"], 49)
-        self.assertLessEqual(result["duplicate_rate"], 0.055)
+        self.assertLessEqual(result["duplicate_rate"], 0.041)
         # The people of 100 giver rows drawn at random: the registry as a whole.
         sample = figures(*grade(found, read_groups(SAMPLE)))
         self.assertGreaterEqual(sample["people"], 90)
         self.assertEqual(sample["wrong_merges"], 0)
-        self.assertLessEqual(sample["duplicate_rate"], 0.041)
+        self.assertLessEqual(sample["duplicate_rate"], 0.031)
 
 
 class BodyTests(SimpleTestCase):

@@ -68,7 +68,7 @@ _MISSPELT = _words("kind kng knig prine prnce shiekh sheihk sheik excellancy exe
 # likeness ("His Excellendy", "Geneneral", "Field Marshall").
 _RANKS = _words(
     "field marshal marshall lt ltg gen maj brig brigadier lieutenant major commander "
-    "captain general admiral colonel rear vice adm radm vadm governor"
+    "captain general admiral colonel rear vice adm radm vadm governor mod"
 )
 _LONG_HONORIFICS = (
     "excellency", "majesty", "highness", "general", "marshal", "honorable", "lieutenant",
@@ -88,7 +88,7 @@ _CANONICAL = {"ll": "ii", "lll": "iii", **{form: "muhammad" for form in _MUHAMMA
 
 # Two spellings of one name: the keys' edit-distance ratio, and their first names'; two
 # spellings of one word.
-SPELLING_RATIO = 88
+SPELLING_RATIO = 87
 FIRST_NAME_RATIO = 80
 WORD_RATIO = 85
 SKELETON_RATIO = 60
@@ -96,10 +96,13 @@ SKELETON_RATIO = 60
 MAY_LEAVE_OUT = 2
 
 
-# Titles of two words whose words alone may be names: "H.E.", "Tan Sri".
+# Names that look like a misspelt title: "Mashal Al-Zaben" is not "Marshal Al-Zaben".
+_NAMES_LIKE_TITLES = _words("mashal mishal")
+# Titles of two words whose words alone may be names: "H.E.", "Tan Sri"; "Reid Marshal"
+# is how one register prints Field Marshal.
 _PAIRS = frozenset(
     tuple(pair.split())
-    for pair in ("h e", "dato sri", "tan sri")
+    for pair in ("h e", "dato sri", "tan sri", "reid marshal")
 )  # fmt: skip
 HONORIFIC_RATIO = 80
 
@@ -107,7 +110,16 @@ HONORIFIC_RATIO = 80
 def _is_honorific(word):
     if word in _HONORIFICS or word in _MISSPELT or word in _RANKS:
         return True
-    return len(word) >= 6 and any(fuzz.ratio(word, h) >= HONORIFIC_RATIO for h in _LONG_HONORIFICS)
+    return (
+        len(word) >= 6
+        and word not in _NAMES_LIKE_TITLES
+        and any(fuzz.ratio(word, h) >= HONORIFIC_RATIO for h in _LONG_HONORIFICS)
+    )
+
+
+def _broken_title(pair):
+    """Whether two words are one title with a space misprinted inside: "Paduk a Seri"."""
+    return len(pair[1]) <= 2 and _is_honorific(pair[0] + pair[1])
 
 
 def _sultan(words):
@@ -118,11 +130,11 @@ def _sultan(words):
 
 def _without_titles(words):
     """The words (as written, or folded) without the titles that open them: words of
-    address, ranks, misspellings of either, titles of two words ("H.E.", "Dato' Sri").
-    A name keeps at least one word."""
+    address, ranks, misspellings of either, titles of two words ("H.E.", "Dato' Sri"),
+    a title broken in two ("Paduk a"). A name keeps at least one word."""
     while len(words) > 1:
         pair = tuple(fold(word) for word in words[:2])
-        if pair in _PAIRS and len(words) > 2:
+        if (pair in _PAIRS or _broken_title(pair)) and len(words) > 2:
             words = words[2:]
         elif pair[0] == "h e" or _is_honorific(pair[0]) or _sultan(words):
             words = words[1:]
