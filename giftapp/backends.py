@@ -6,9 +6,12 @@ never looks at the connection's vendor itself. What PostgreSQL adds:
 - aggregates kept by statement triggers (migrations 0002 to 0009): facet counts and
   activity counts read from them instead of counting the gifts;
 - COPY, for imports (importers/bulk.py) and CSV exports (exports/csv_stream.py);
-- sequences, for the public data version (cache.py) and for ids an import sets itself;
+- sequences, for the public data version (cache.py; a row of its own on SQLite) and for
+  ids an import sets itself;
 - snapshots, for a consistent backup while editors work.
 """
+
+import time
 
 from django.core.management.color import no_style
 from django.db import connections
@@ -40,6 +43,19 @@ class SQLite:
         """Make the transaction just opened read one consistent snapshot; SQLite's
         transactions already do."""
 
+    def public_version(self, cursor):
+        """The version of the public data, as every process sees it (cache.py): a row of
+        its own here (migration 0017)."""
+        cursor.execute("SELECT value FROM giftapp_public_version")
+        return cursor.fetchone()[0]
+
+    def bump_public_version(self, cursor):
+        # The row is transactional: a bump rolled back returns, so the next one moves on
+        # to the clock, past every number already handed out.
+        cursor.execute(
+            "UPDATE giftapp_public_version SET value = MAX(value + 1, %s)", [time.time_ns()]
+        )
+
     def insert(self, model, names, rows, batch_size=2000, using="default"):
         """Insert new records, given as rows of values for the fields named, as fast as
         the database allows, without signals or returned ids: bulk_create here."""
@@ -56,6 +72,15 @@ class PostgreSQL(SQLite):
 
     def read_only_snapshot(self, cursor):
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def public_version(self, cursor):
+        # A sequence (migration 0008): not transactional, so a bump is seen at once by
+        # every session, and never handed out twice.
+        cursor.execute("SELECT last_value FROM giftapp_public_version")
+        return cursor.fetchone()[0]
+
+    def bump_public_version(self, cursor):
+        cursor.execute("SELECT nextval('giftapp_public_version')")
 
     def insert(self, model, names, rows, batch_size=2000, using="default"):
         """COPY the rows in: several times faster than INSERT for thousands of rows with

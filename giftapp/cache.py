@@ -5,11 +5,12 @@ includes a version number of the public data. Any write to a registry model (a s
 delete, a change of sources or participants, an import, a merge) bumps the version, so
 the next request renders afresh: invalidation, not expiry.
 
-Every process must see the same version. With a shared cache (REDIS_URL) it lives in the
-cache. With a cache in each process's own memory (the default) it lives in PostgreSQL, in
-a sequence (migration 0008) that every worker and app server reads: one tiny query per
-request, and an edit made through one worker is seen by all the others at once. (SQLite,
-the single-process demo, keeps it in the cache.)
+Every process must see the same version: every worker and app server, and every command
+(an import, a load of the demo) run beside them. With a shared cache (REDIS_URL) it lives
+in the cache. With a cache in each process's own memory (the default) it lives in the
+database: a sequence on PostgreSQL (migration 0008), a one-row table on SQLite (0017). One
+tiny query per request, and a change made by any process is seen by all the others on
+their next request.
 """
 
 import hashlib
@@ -27,19 +28,14 @@ VERSION_KEY = "public-data-version"
 CACHEABLE_STATUSES = {200, 404, 410}
 
 
-VERSION_SEQUENCE = "giftapp_public_version"
-
-
 def _version_in_database():
-    return not settings.REDIS_URL and backend().has_sequences
+    return not settings.REDIS_URL
 
 
 def public_version():
     if _version_in_database():
         with connection.cursor() as cursor:
-            # Sequences are not transactional: a bump is seen at once by every session.
-            cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")
-            return cursor.fetchone()[0]
+            return backend().public_version(cursor)
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh number after a restart or an eviction is larger than any before it.
@@ -52,7 +48,7 @@ def bump_public_version():
     """Make every cached public page stale; called after any write that may show."""
     if _version_in_database():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s)", [VERSION_SEQUENCE])
+            backend().bump_public_version(cursor)
         return
     try:
         cache.incr(VERSION_KEY)

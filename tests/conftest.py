@@ -30,7 +30,6 @@ def _no_page_cache():
 POSTGRESQL_FEATURES = {
     "copy": "COPY, for imports and exports (importers/bulk.py, exports/csv_stream.py)",
     "triggers": "aggregates kept by statement triggers (counts/, migrations 0002 to 0009)",
-    "sequences": "the public data version in a sequence (cache.py)",
     "statistics": "the planner's statistics in pg_class",
     "pg_dump": "pg_dump and pg_restore (registry/backup.py)",
 }
