@@ -1,10 +1,20 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from . import health
 
+
+def favicon(request):
+    """For the clients that ask for /favicon.ico without reading the pages' icon link; not
+    permanent, as the file's address changes with its content."""
+    return redirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("", include("giftapp.urls")),
 ]
