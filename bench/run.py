@@ -316,6 +316,12 @@ def page_cases(p):
         ("gifts by leader", url("/gifts/", leader=p["leader"].slug), "slow"),
         ("gifts by value range", url("/gifts/", value_min=1000, value_max=10000), "slow"),
         ("gifts, page 200 of a filter", url("/gifts/", **deep_filter, page=200), "list"),
+        ("gifts sorted by giver", url("/gifts/", sort="giver"), "slow"),
+        (
+            "gifts by recipient country, 200 a page",
+            url("/gifts/", recipient_country=country, per_page=200),
+            "list",
+        ),
         ("timeline of one country", url("/timeline/", country=country), "list"),
         ("gift page", p["gift"].get_absolute_url(), "detail"),
         ("visit page", p["visit"].get_absolute_url(), "detail"),
@@ -323,6 +329,7 @@ def page_cases(p):
         ("country page", f"/countries/{country}/", "detail"),
         ("home (extra)", "/", "extra"),
         ("leader index (extra)", "/leaders/", "extra"),
+        ("leader index by latest gift (extra)", url("/leaders/", sort="-latest"), "extra"),
         ("country index (extra)", "/countries/", "extra"),
     ]
 

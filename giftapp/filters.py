@@ -36,20 +36,44 @@ from .templatetags.registry import amount, fuzzy_date
 from .text import fold
 
 # sort parameter -> (label, ordering); `id` breaks ties, unknown dates and values go last.
+NEWEST = F("date").desc(nulls_last=True)
 SORTS = {
-    "-date": ("Newest first", [F("date").desc(nulls_last=True)]),
+    "-date": ("Newest first", [NEWEST]),
     "date": ("Oldest first", [F("date").asc(nulls_last=True)]),
     "-value": ("Highest value first", [F("value_usd").desc(nulls_last=True)]),
     "value": ("Lowest value first", [F("value_usd").asc(nulls_last=True)]),
     "item": ("Gift, A to Z", [Lower("item").asc()]),
     "-item": ("Gift, Z to A", [Lower("item").desc()]),
+    # Ties (one giver's many gifts) newest first; gifts with no leader named last.
+    "giver": ("Giver, A to Z", [Lower("giver__name").asc(nulls_last=True), NEWEST]),
+    "-giver": ("Giver, Z to A", [Lower("giver__name").desc(nulls_last=True), NEWEST]),
+    "recipient": ("Recipient, A to Z", [Lower("recipient__name").asc(nulls_last=True), NEWEST]),
+    "-recipient": (
+        "Recipient, Z to A",
+        [Lower("recipient__name").desc(nulls_last=True), NEWEST],
+    ),
+    # By ISO code, which the list shows and the indexes hold (migration 0003).
+    "giver_country": ("Giver country code, A to Z", [F("giver_country").asc(), NEWEST]),
+    "-giver_country": ("Giver country code, Z to A", [F("giver_country").desc(), NEWEST]),
+    "recipient_country": (
+        "Recipient country code, A to Z",
+        [F("recipient_country").asc(), NEWEST],
+    ),
+    "-recipient_country": (
+        "Recipient country code, Z to A",
+        [F("recipient_country").desc(), NEWEST],
+    ),
+    "category": ("Category, A to Z", [F("category").asc(), NEWEST]),
+    "-category": ("Category, Z to A", [F("category").desc(), NEWEST]),
 }
 DEFAULT_SORT = "-date"
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
 FLAGGED_CHOICES = [("yes", "Flagged only"), ("no", "Not flagged")]
 
 # Query-string normalisation: codes in either case, leaders and visits by slug or name.
 UPPER_CASE = {"giver_country", "recipient_country", "country", "currency", "regime"}
-LOWER_CASE = {"category", "flagged", "flag_status", "sort"}
+LOWER_CASE = {"category", "flagged", "flag_status", "sort", "per_page"}
 SLUGS = {"giver", "recipient", "leader", "visit"}
 
 
@@ -273,8 +297,23 @@ class GiftFilter(django_filters.FilterSet):
         },
     )
 
-    # Filters applied together rather than one by one (see apply()).
-    COMBINED = {"date_from", "date_to", "regime", "flag_status", "sort"}
+    per_page = django_filters.ChoiceFilter(
+        label="Gifts per page",
+        field_name="id",
+        choices=[(str(n), str(n)) for n in PAGE_SIZES],
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "“%(value)s” gifts per page: use "
+            + ", ".join(map(str, PAGE_SIZES))
+            + "."
+        },
+    )
+
+    # Filters applied together rather than one by one (see apply()); sort and per_page
+    # only order and cut the list.
+    COMBINED = {"date_from", "date_to", "regime", "flag_status", "sort", "per_page"}
+    # What a list shows rather than which gifts: kept when the filters are cleared.
+    DISPLAY = ("sort", "per_page")
 
     class Meta:
         model = Gift

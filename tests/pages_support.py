@@ -31,6 +31,9 @@ def load_demo_story():
     return gifts, visits
 
 
+# The site's own scripts: external, from its static files, run by the CSP's 'self'.
+SITE_SCRIPT = re.compile(r'<script src="/static/js/[\w.-]+\.js" defer></script>', re.IGNORECASE)
+
 LIMOUSINE = "Aurus Senat limousine (Kim's second)"
 FIRST_CAR = "Russian-made car (Aurus; Kim's first)"
 ARTWORKS = "Artworks depicting Putin, including busts"

@@ -32,6 +32,23 @@ class DemoCountryTests(TestCase):
         self.assertIn("Russia 4 2 1", text)
         self.assertContains(response, 'href="/gifts/?giver_country=RU"')
 
+    def test_country_list_sorts_by_every_count_and_finds_a_name(self):
+        def names(url):
+            return [row["name"] for row in self.client.get(url).context["countries"]]
+
+        self.assertEqual(names("/countries/"), ["North Korea", "Russia"])
+        self.assertEqual(names("/countries/?sort=-name"), ["Russia", "North Korea"])
+        self.assertEqual(names("/countries/?sort=-given"), ["Russia", "North Korea"])
+        self.assertEqual(names("/countries/?sort=-received"), ["North Korea", "Russia"])
+        self.assertEqual(names("/countries/?sort=given"), ["North Korea", "Russia"])
+        self.assertEqual(names("/countries/?sort=nonsense"), ["North Korea", "Russia"])
+        self.assertEqual(names("/countries/?q=kor"), ["North Korea"])
+        self.assertEqual(names("/countries/?q=ru"), ["Russia"])  # by code too
+        response = self.client.get("/countries/?sort=-latest")
+        self.assertContains(response, 'aria-sort="descending"')
+        self.assertContains(response, '<time datetime="2024-06-19">19 Jun 2024</time>')
+        self.assertContains(self.client.get("/countries/?q=atlantis"), "No country")
+
     def test_key_numbers(self):
         text = page_text(self.client.get("/countries/KP/"))
         self.assertIn("2 gifts given", text)
@@ -197,7 +214,8 @@ class CountryQueryCountTests(ConstantQueriesMixin, TestCase):
         self.assertIn("No published gift involving Cuba is flagged.", page_text(after))
 
     def test_country_list_queries_do_not_grow(self):
-        _before, after = self.assertQueriesDoNotGrow("/countries/", 2, self.add_gifts)
+        # The counts, the visits hosted, and the latest gift given and received.
+        _before, after = self.assertQueriesDoNotGrow("/countries/", 4, self.add_gifts)
         self.assertIn("9 countries", page_text(after))
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from giftapp.demo import GIFTS, load_demo
 from giftapp.models import DatePrecision, FlagStatus, PublicationStatus
+from giftapp.queries.gift_list import page_numbers
 from giftapp.views.gifts import GiftListView
 from tests.factories import make_flag, make_gift, make_leader, make_regime, make_source, make_visit
 
@@ -164,10 +165,10 @@ class GiftListTests(TestCase):
         )
         self.assertContains(response, "<h1>Gifts</h1>", html=True)
         self.assertContains(response, "Kim Jong Un")
-        self.assertContains(response, "(North Korea)")
+        self.assertContains(response, '<abbr title="North Korea">KP</abbr>')
         self.assertContains(response, "Alleged breach · UN DPRK sanctions")
         self.assertContains(response, "June 2024")
-        self.assertContains(response, "date unknown")
+        self.assertContains(response, '<span class="meta">unknown</span>', html=True)
 
     def test_draft_in_review_and_retracted_gifts_are_not_listed(self):
         response = self.client.get("/gifts/?recipient_country=KP")
@@ -265,9 +266,8 @@ class GiftListTests(TestCase):
 
     def test_facet_values_are_links_that_add_the_filter_and_keep_the_others(self):
         response = self.client.get("/gifts/?recipient_country=KP&sort=item")
-        self.assertContains(
-            response, 'href="/gifts/?recipient_country=KP&amp;sort=item&amp;category=vehicle"'
-        )
+        # One control per filter: categories are the form's boxes (with counts), not links.
+        self.assertNotContains(response, "category=vehicle")
         self.assertContains(
             response,
             'href="/gifts/?recipient_country=KP&amp;sort=item&amp;date_from=2024-01-01'
@@ -303,9 +303,16 @@ class GiftListTests(TestCase):
     def test_sort_links_keep_filters_and_reverse_on_a_second_click(self):
         response = self.client.get("/gifts/?country=KP")
         links = response.context["sort_links"]
-        self.assertEqual(links["date"], {"url": "/gifts/?country=KP&sort=date", "arrow": " ↓"})
-        self.assertEqual(links["item"], {"url": "/gifts/?country=KP&sort=item", "arrow": ""})
-        self.assertEqual(links["value"], {"url": "/gifts/?country=KP&sort=-value", "arrow": ""})
+        self.assertEqual(
+            links["date"],
+            {"url": "/gifts/?country=KP&sort=date", "arrow": " ↓", "aria": "descending"},
+        )
+        self.assertEqual(
+            links["item"], {"url": "/gifts/?country=KP&sort=item", "arrow": "", "aria": ""}
+        )
+        self.assertEqual(
+            links["value"], {"url": "/gifts/?country=KP&sort=-value", "arrow": "", "aria": ""}
+        )
         response = self.client.get("/gifts/?country=KP&sort=-value&page=1")
         self.assertEqual(
             response.context["sort_links"]["value"]["url"], "/gifts/?country=KP&sort=value"
@@ -367,11 +374,41 @@ class GiftListTests(TestCase):
         self.assertEqual(listed(self.client.get("/gifts/?sort=item")), names)
         self.assertEqual(listed(self.client.get("/gifts/?sort=-item")), names[::-1])
 
+    def test_sort_by_giver_recipient_countries_and_category(self):
+        def first_and_last(sort, column):
+            gifts = self.client.get(f"/gifts/?sort={sort}").context["gifts"]
+            return [getattr(gifts[0], column), getattr(gifts[-1], column)]
+
+        givers = {g.giver.name for g in self.client.get("/gifts/").context["gifts"] if g.giver}
+        for sort, column, ends in [
+            ("giver_country", "giver_country", ["FR", "TR"]),
+            ("-giver_country", "giver_country", ["TR", "FR"]),
+            ("recipient_country", "recipient_country", ["DE", "RU"]),
+            ("category", "category", ["artwork", "vehicle"]),
+            ("-category", "category", ["vehicle", "artwork"]),
+        ]:
+            with self.subTest(sort):
+                self.assertEqual(first_and_last(sort, column), ends)
+        for sort, reverse in [("giver", False), ("-giver", True)]:
+            with self.subTest(sort):
+                gifts = self.client.get(f"/gifts/?sort={sort}").context["gifts"]
+                names = [g.giver.name for g in gifts if g.giver]
+                self.assertEqual(names, sorted(names, key=str.lower, reverse=reverse))
+                self.assertEqual(set(names), givers)
+        # Gifts with no leader named come last both ways.
+        for sort in ("recipient", "-recipient"):
+            with self.subTest(sort):
+                gifts = self.client.get(f"/gifts/?sort={sort}").context["gifts"]
+                self.assertIsNone(gifts[-1].recipient)
+        response = self.client.get("/gifts/?sort=giver")
+        self.assertContains(response, 'aria-sort="ascending"><a href="/gifts/?sort=-giver">Giver ↑')
+
     def test_filter_form_is_labelled_and_keeps_its_values(self):
         response = self.client.get("/gifts/?recipient_country=KP&q=tea&flagged=no&sort=item")
         self.assertContains(response, '<form method="get" action="/gifts/">')
-        self.assertContains(response, '<label for="id_recipient_country">Recipient country</label>')
-        self.assertContains(response, '<option value="KP" selected>North Korea</option>')
+        # The recipient country is chosen in its list of values; the form carries it along.
+        self.assertContains(response, '<input type="hidden" name="recipient_country" value="KP">')
+        self.assertContains(response, '<label for="id_country">Either country</label>')
         self.assertContains(response, 'name="q" value="tea"')
         self.assertContains(response, 'value="no" id="id_flagged_2" checked')
         self.assertContains(response, '<option value="item" selected>Gift, A to Z</option>')
@@ -461,7 +498,7 @@ class BadParameterTests(TestCase):
     def test_page_far_past_the_end_is_a_message(self):
         response = self.client.get("/gifts/?page=99999999")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "The list stops at page 200")
+        self.assertContains(response, "There is no page 99,999,999: these filters give 1 page.")
         self.assertEqual(listed(response), [])
 
     def test_page_past_the_last_says_how_many_pages_there_are(self):
@@ -504,7 +541,7 @@ class PaginationTests(TestCase):
         self.assertContains(response, 'rel="prev" href="?recipient_country=KP&amp;sort=date"')
 
     def test_list_stops_at_the_stated_page_limit(self):
-        with mock.patch.object(GiftListView, "max_pages", 1):
+        with mock.patch.object(GiftListView, "max_rows", 50):
             response = self.client.get("/gifts/?recipient_country=KP")
             self.assertContains(response, "The list stops at page 1.")
             self.assertNotContains(response, 'rel="next"')
@@ -512,6 +549,33 @@ class PaginationTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "The list stops at page 1: narrow the filters")
         self.assertEqual(listed(response), [])
+
+    def test_a_choice_of_page_size(self):
+        response = self.client.get("/gifts/?recipient_country=KP&per_page=25")
+        self.assertEqual(len(listed(response)), 25)
+        self.assertContains(response, "Page 1 of 3")
+        # Every link keeps the size: pages, sorting, facets.
+        self.assertContains(response, 'href="?recipient_country=KP&amp;per_page=25&amp;page=3"')
+        self.assertContains(response, "per_page=25&amp;sort=")
+        response = self.client.get("/gifts/?recipient_country=KP&per_page=100")
+        self.assertEqual(len(listed(response)), 60)
+        self.assertContains(
+            self.client.get("/gifts/?per_page=7"), "“7” gifts per page: use 25, 50, 100, 200."
+        )
+
+    def test_numbered_pages_end_at_the_last(self):
+        response = self.client.get("/gifts/?recipient_country=KP&per_page=25&page=2")
+        self.assertEqual(response.context["page_numbers"], [1, 2, 3])
+        self.assertContains(response, 'aria-current="page">2<')
+        response = self.client.get("/gifts/?recipient_country=KP&per_page=25&page=4")
+        self.assertContains(response, "There is no page 4: these filters give 3 pages.")
+
+    def test_page_numbers_leave_out_the_middle(self):
+        self.assertEqual(page_numbers(7, 40), [1, None, 5, 6, 7, 8, 9, None, 40])
+        self.assertEqual(page_numbers(1, 3), [1, 2, 3])
+        self.assertEqual(page_numbers(4, 8), [1, 2, 3, 4, 5, 6, 7, 8])  # no gap of one
+        self.assertEqual(page_numbers(4, 9), [1, 2, 3, 4, 5, 6, None, 9])
+        self.assertEqual(page_numbers(1, 1), [1])
 
 
 class QueryCountTests(TestCase):

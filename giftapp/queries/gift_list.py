@@ -8,21 +8,35 @@ from django.core.paginator import Paginator
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from ..filters import DEFAULT_SORT, SORTS, year_range, year_span
+from ..filters import DEFAULT_PAGE_SIZE, DEFAULT_SORT, SORTS, year_range, year_span
+from .sorting import sort_links
 
 FACET_VALUES_SHOWN = 8
+# The filters set by a facet's links alone (one control per filter).
+CHOSEN_IN_LISTS = ("giver_country", "recipient_country")
 # Which way a column sorts on its first click.
-SORT_COLUMNS = {"date": "-date", "item": "item", "value": "-value"}
+SORT_COLUMNS = {
+    "date": "-date",
+    "item": "item",
+    "giver": "giver",
+    "giver_country": "giver_country",
+    "recipient": "recipient",
+    "recipient_country": "recipient_country",
+    "category": "category",
+    "value": "-value",
+}
 
 
 class ListPage:
-    """The list page for a request's path and query, at most `max_pages` pages of
-    `page_size` gifts (deep pages are not free: past the limit the list asks for
-    narrower filters)."""
+    """The list page for a request's path and query: pages of the size the query asks for
+    (?per_page=), reaching at most the first `max_rows` gifts (deep pages are not free:
+    past the limit the list asks for narrower filters)."""
 
-    def __init__(self, filterset, path, query, *, page_size, max_pages):
+    def __init__(self, filterset, path, query, *, max_rows):
         self.filterset, self.path, self.query = filterset, path, query
-        self.paginate_by, self.max_pages = page_size, max_pages
+        self.max_rows = max_rows
+        self.paginate_by = DEFAULT_PAGE_SIZE
+        self.max_pages = max_rows // DEFAULT_PAGE_SIZE
 
     def context(self):
         filterset = self.filterset
@@ -36,6 +50,13 @@ class ListPage:
                 for name in ("giver", "recipient", "visit", "currency", "flag_status")
             ),
             "page_title": "Gifts",
+            # Chosen in the facet lists rather than in the form, which carries them along.
+            "chosen_in_lists": [
+                (name, value)
+                for name in CHOSEN_IN_LISTS
+                for value in filterset.data.getlist(name)
+                if value
+            ],
         }
         if not filterset.is_valid():
             context["errors"] = [
@@ -43,6 +64,8 @@ class ListPage:
             ]
             return context
 
+        self.paginate_by = int(form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE)
+        self.max_pages = max(1, self.max_rows // self.paginate_by)
         links = Links(self.path, filterset)
         number, _notice = self.page_number()
         if number <= self.max_pages:
@@ -57,7 +80,11 @@ class ListPage:
             clear_url=links.url(remove=[(a_name, None) for a_name in links.filter_names]),
             csv_url=links.url(set={"format": "csv"}),
             json_url=links.url(set={"format": "json"}),
-            sort_links=sort_links(links, filterset.form.cleaned_data.get("sort") or DEFAULT_SORT),
+            sort_links=sort_links(
+                lambda sort: links.url(set={"sort": sort}),
+                SORT_COLUMNS,
+                filterset.form.cleaned_data.get("sort") or DEFAULT_SORT,
+            ),
             facets=facet_links(links, filterset),
             max_pages=self.max_pages,
         )
@@ -97,18 +124,16 @@ class ListPage:
         last_page = min(paginator.num_pages, self.max_pages)
         context["last_page"] = last_page
         context["truncated"] = paginator.num_pages > self.max_pages
-        if number > self.max_pages:
-            context["page_limit_reached"] = True
-            context["last_page_url"] = url_with_query(self.path, self.query, page=last_page)
-            return context
         if number > paginator.num_pages:
             context["page_notice"] = (
                 f"There is no page {number:,}: these filters give {paginator.num_pages:,} "
                 f"{'page' if paginator.num_pages == 1 else 'pages'}."
             )
-            context["last_page_url"] = url_with_query(
-                self.path, self.query, page=paginator.num_pages
-            )
+            context["last_page_url"] = url_with_query(self.path, self.query, page=last_page)
+            return context
+        if number > self.max_pages:
+            context["page_limit_reached"] = True
+            context["last_page_url"] = url_with_query(self.path, self.query, page=last_page)
             return context
         page = paginator.page(number)
         scanned = self.filterset.scanned
@@ -127,13 +152,29 @@ class ListPage:
         context["page_obj"] = page
         context["gifts"] = page.object_list
         context["has_next"] = page.has_next() and number < self.max_pages
+        context["page_numbers"] = page_numbers(number, last_page)
         sort = self.filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
         if page.object_list:
             context["caption"] = (
                 f"Gifts {page.start_index():,}–{page.end_index():,} of {total:,}, "
-                f"{SORTS[sort][0].lower()}"
+                f"{SORTS[sort][0][0].lower()}{SORTS[sort][0][1:]}"
             )
         return context
+
+
+def page_numbers(current, last, around=2):
+    """The pages a numbered pagination links: the first, the last, and those `around` the
+    current one, with None where numbers are left out. page_numbers(7, 40) -> [1, None, 5,
+    6, 7, 8, 9, None, 40]."""
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    numbers = []
+    for n in shown:
+        if numbers and n - numbers[-1] == 2:
+            numbers.append(n - 1)  # a gap of one page: the page, not an ellipsis
+        elif numbers and n - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
 
 
 def url_with_query(path, query, **changes):
@@ -152,7 +193,7 @@ class Links:
 
     def __init__(self, path, filterset):
         self.path = path
-        self.filter_names = [name for name in filterset.filters if name != "sort"]
+        self.filter_names = [name for name in filterset.filters if name not in filterset.DISPLAY]
         self.query = {}
         for name in filterset.filters:
             values = [v for v in filterset.data.getlist(name) if v]
@@ -174,19 +215,6 @@ class Links:
             query[name] = [value]
         encoded = urlencode([(name, v) for name, values in query.items() for v in values])
         return f"{self.path}?{encoded}" if encoded else self.path
-
-
-def sort_links(links, current):
-    """The table's column headers: each sorts by its column, a second click reverses."""
-    result = {}
-    for column, first in SORT_COLUMNS.items():
-        if current in (column, f"-{column}"):
-            target = column if current.startswith("-") else f"-{column}"
-            arrow = " ↓" if current.startswith("-") else " ↑"
-        else:
-            target, arrow = first, ""
-        result[column] = {"url": links.url(set={"sort": target}), "arrow": arrow}
-    return result
 
 
 def facet_links(links, filterset):

@@ -3,23 +3,89 @@
 from collections import Counter, defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import Http404
 
 from ..counts import activity
 from ..models import Gift, Leader, LeaderRedirect, RegisterEntry, Visit
 from ..models.imports import REGISTERS
+from ..text import fold
+from .gift_list import url_with_query
 from .gifts import LEADER_GIFTS_SHOWN, newest
+from .sorting import sort_in, sort_links
 from .visits import CHRONOLOGICAL
 
 LEADERS_PER_PAGE = 100
 LEADER_VISITS_SHOWN = 50
 
 
-def leader_list_page(number):
-    """One page of the leaders with a public record, by name."""
-    leaders = activity.leaders_with_public_records().order_by("name", "country")
-    return Paginator(leaders, LEADERS_PER_PAGE).get_page(number)
+# The leaders index's columns, each with the sort its header asks for first.
+LEADER_SORT_COLUMNS = {"name": "name", "given": "-given", "received": "-received",
+                       "latest": "-latest"}  # fmt: skip
+
+
+def leader_list_page(path, query):
+    """The leaders index: the leaders with a public record, searched by any of their
+    names (?q=) and sorted by a column (?sort=), a page at a time, each with the date of
+    their latest public gift."""
+    leaders = activity.leaders_with_public_records()
+    search = query.get("q", "").strip()[:200]
+    if search:
+        leaders = leaders.filter(search_text__contains=fold(search))
+    sort = sort_in(query, LEADER_SORT_COLUMNS, "name")
+    column, descending = sort.lstrip("-"), sort.startswith("-")
+    if column == "latest":
+        leaders = leaders.annotate(latest=latest_public_gift())
+    if column == "name":
+        order = [Lower("name").desc() if descending else Lower("name").asc()]
+    else:
+        order = [F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)]
+    page = Paginator(leaders.order_by(*order, "name", "pk"), LEADERS_PER_PAGE).get_page(
+        query.get("page")
+    )
+    rows = list(page.object_list)
+    latest = latest_gift_dates([leader.pk for leader in rows])
+    for leader in rows:
+        leader.latest = latest.get(leader.pk)
+    kept = query.copy()
+    kept.pop("page", None)
+    return {
+        "page": page,
+        "leaders": rows,
+        "search": search,
+        "sort": sort,
+        "sort_links": sort_links(
+            lambda target: url_with_query(path, kept, sort=target), LEADER_SORT_COLUMNS, sort
+        ),
+    }
+
+
+def latest_public_gift():
+    """The date of the newest public gift a leader gave or received, as an annotation."""
+    gifts = Gift.objects.public().exclude(date=None).order_by("-date").values("date")
+    given = Subquery(gifts.filter(giver=OuterRef("pk"))[:1])
+    received = Subquery(gifts.filter(recipient=OuterRef("pk"))[:1])
+    # Either may be missing; GREATEST (MAX on SQLite) of two non-null values.
+    return Greatest(Coalesce(given, received), Coalesce(received, given))
+
+
+def latest_gift_dates(leader_ids):
+    """{leader id: the date of their newest public gift} for a page of leaders, in two
+    queries whatever the page's size."""
+    latest = {}
+    gifts = Gift.objects.public().exclude(date=None)
+    for side in ("giver", "recipient"):
+        rows = (
+            gifts.filter(**{f"{side}__in": leader_ids})
+            .values(side)
+            .annotate(newest=Max("date"))
+            .values_list(side, "newest")
+        )
+        for pk, date in rows:
+            if date and (pk not in latest or date > latest[pk]):
+                latest[pk] = date
+    return latest
 
 
 def leader_by_slug(slug):

@@ -31,6 +31,24 @@ def gift_date(gift):
     return fuzzy_date(gift.date, gift.date_precision)
 
 
+@register.filter
+def gift_date_short(gift):
+    """A gift's date in a table's row, months cut short: '19 Jun 2024', 'Jun 2024',
+    '2024', 'unknown'; the whole date on hover."""
+    date, precision = gift.date, gift.date_precision
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return format_html('<span class="meta">{}</span>', "unknown")
+    if precision == DatePrecision.YEAR:
+        short = f"{date.year}"
+    elif precision == DatePrecision.MONTH:
+        short = f"{date:%b} {date.year}"
+    else:
+        short = f"{date.day} {date:%b} {date.year}"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', date.isoformat(), gift_date(gift), short
+    )
+
+
 def amount(value):
     """1500.00 -> '1,500'; 1234.5 -> '1,234.50'."""
     value = Decimal(value)
@@ -59,6 +77,22 @@ def money(gift):
 
 
 @register.filter
+def money_in_dollars(gift):
+    """A gift's value on one line of a table: in dollars, '≈' when converted; the whole
+    reading (its currency, or the register's note) on hover."""
+    full = money(gift)
+    if gift.value_usd is None:
+        if gift.value_note:
+            return format_html('<span class="meta" title="{}">{}</span>', full, "see note")
+        return ""
+    dollars = f"US$ {round(gift.value_usd):,}"  # whole dollars: the cents are on the page
+    short = dollars if gift.currency in ("USD", "") else f"≈ {dollars}"
+    if short == full:
+        return short
+    return format_html('<span title="{}">{}</span>', full, short)
+
+
+@register.filter
 def country(code):
     """'KP' -> 'North Korea'; historical codes by their historical names."""
     return country_name(str(code)) if code else ""
@@ -75,12 +109,48 @@ def party(leader, as_reported, code, not_stated=False):
     elif as_reported:
         phrase = format_html("{}", Truncator(as_reported).chars(80))
     elif not_stated:
-        phrase = format_html('<span class="meta">{}</span>', "Not stated by the register")
+        phrase = format_html('<span class="meta">{}</span>', NOT_STATED)
     else:
         phrase = "Unnamed"
     if code:
         return format_html('{} <span class="meta">({})</span>', phrase, country(code))
     return phrase
+
+
+@register.simple_tag
+def leader_cell(leader, as_reported, not_stated=False):
+    """A giver or recipient in one line of a gift table: the leader's name linked, else
+    the register's text (cut by the table to the column's width, whole on hover)."""
+    if leader:
+        return format_html(
+            '<a href="{}" title="{}">{}</a>', leader.get_absolute_url(), leader.name, leader.name
+        )
+    if as_reported:
+        text = Truncator(as_reported).chars(200)
+        return format_html('<span title="{}">{}</span>', text, text)
+    if not_stated:
+        return format_html('<span class="meta" title="{}">{}</span>', NOT_STATED, "Not stated")
+    return format_html('<span class="meta">{}</span>', "Unnamed")
+
+
+NOT_STATED = "Not stated by the register"
+
+
+@register.filter
+def country_code(code):
+    """A country as its code, the name on hover and for screen readers."""
+    if not code:
+        return ""
+    return format_html('<abbr title="{}">{}</abbr>', country(code), code)
+
+
+@register.filter
+def any_public_flag(gifts):
+    """Whether any of these gifts carries a public flag that is not cleared (listing
+    querysets prefetch them as public_flags)."""
+    return any(
+        flag.status != "cleared" for gift in gifts for flag in getattr(gift, "public_flags", ())
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -15,9 +15,9 @@ class GiftListView(TemplateResponseMixin, View):
     ?format=csv or ?format=json, the whole filtered set streamed as a file."""
 
     template_name = "giftapp/gift_list.html"
-    paginate_by = 50
-    # Deep pages are not free (OFFSET); past this one the list asks for narrower filters.
-    max_pages = 200
+    # Deep pages are not free (OFFSET); past this many gifts the list asks for narrower
+    # filters (or a download).
+    max_rows = 10_000
 
     def get(self, request, *args, **kwargs):
         # Always bound, so an empty query is a valid form with every filter blank.
@@ -31,11 +31,5 @@ class GiftListView(TemplateResponseMixin, View):
             for name, values in request.GET.lists():
                 query.setlist(name, [v for v in values if v.strip()])
             return HttpResponseRedirect(url_with_query(request.path, query))
-        page = ListPage(
-            filterset,
-            request.path,
-            request.GET,
-            page_size=self.paginate_by,
-            max_pages=self.max_pages,
-        )
+        page = ListPage(filterset, request.path, request.GET, max_rows=self.max_rows)
         return self.render_to_response(page.context())

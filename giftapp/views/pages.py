@@ -67,8 +67,8 @@ def timeline(request):
 
 
 def leader_list(request):
-    page = leaders.leader_list_page(request.GET.get("page"))
-    return render(request, "giftapp/leader_list.html", {"page": page, "leaders": page.object_list})
+    context = leaders.leader_list_page(request.path, request.GET)
+    return render(request, "giftapp/leader_list.html", context)
 
 
 def leader_detail(request, slug):
@@ -80,8 +80,8 @@ def leader_detail(request, slug):
 
 
 def country_list(request):
-    rows, _totals = countries.country_activity()
-    return render(request, "giftapp/country_list.html", {"countries": rows})
+    context = countries.country_list_page(request.path, request.GET)
+    return render(request, "giftapp/country_list.html", context)
 
 
 def country_detail(request, code):
