@@ -82,7 +82,8 @@ def cache_public_page(view):
     """Serve a public page from the cache while the public data has not changed.
 
     Only anonymous-looking GET and HEAD requests for HTML or feeds; exports (any
-    `format`), streamed responses and responses that set cookies are never cached.
+    `format`), streamed responses and responses that set cookies are never cached. Each
+    address (scheme, host, path and query) is cached apart.
     """
 
     @wraps(view)
@@ -93,8 +94,11 @@ def cache_public_page(view):
             or "format" in request.GET
         ):
             return view(request, *args, **kwargs)
-        path = request.get_full_path().encode("utf-8", "surrogateescape")
-        key = f"page:{public_version()}:{hashlib.sha256(path).hexdigest()}"
+        # The host too: canonical links, "cite this record" and the feeds are written
+        # with the address the page was asked for (one of ALLOWED_HOSTS).
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+        key = f"page:{public_version()}:{digest}"
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -45,6 +45,17 @@ class PageCacheTests(TestCase):
         self.assertNotContains(self.client.get("/gifts/?giver_country=FR"), "Silk rug")
         self.assertContains(self.client.get("/gifts/?giver_country=CN"), "Silk rug")
 
+    @override_settings(ALLOWED_HOSTS=["registry.example.org", "mirror.example.net"])
+    def test_one_hosts_address_never_reaches_another_hosts_page(self):
+        url = "/countries/FR/"
+        first = self.client.get(url, headers={"host": "registry.example.org"})
+        self.assertContains(first, "registry.example.org/countries/FR/")
+        second = self.client.get(url, headers={"host": "mirror.example.net"})
+        self.assertContains(second, "mirror.example.net/countries/FR/")
+        self.assertNotContains(second, "registry.example.org")
+        feed = self.client.get("/feeds/gifts/", headers={"host": "mirror.example.net"})
+        self.assertNotContains(feed, "registry.example.org")
+
     def test_exports_are_never_cached(self):
         self.client.get("/gifts/?format=csv")
         # A setting and a COPY on PostgreSQL; the gifts, their sources and flags on SQLite.
