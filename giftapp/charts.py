@@ -22,6 +22,7 @@ class Bar:
     year: int
     count: int
     label: str
+    url: str = ""  # where the bar leads, if anywhere
 
 
 @dataclass
@@ -77,16 +78,35 @@ def years_chart(given, received, *, covered=None, width=640, height=220):
     years some register covers: a year outside it without gifts is marked as a gap (no
     register covers it), not drawn as zero. Returns None when both are empty.
     """
-    years = sorted(set(given) | set(received))
+    series = [(given, "given", " given"), (received, "received", " received")]
+    return _year_bars(series, covered=covered, width=width, height=height)
+
+
+def gifts_per_year_chart(counts, *, urls=None, current=None, width=480, height=150):
+    """Gifts per year in one series (a list's gifts under its filters), each bar linking
+    to `urls[year]` when given (the list narrowed to that year), the `current` year's
+    bar marked. None when there is no dated gift."""
+    chart = _year_bars([(counts, "gifts", "")], covered=None, width=width, height=height, right=18)
+    if chart is not None:
+        for bar in chart.bars:
+            bar.url = (urls or {}).get(bar.year, "")
+            if bar.year == current:
+                bar.css_class += " current"
+    return chart
+
+
+def _year_bars(series, *, covered, width, height, right=8):
+    """The chart of several series ([(counts by year, css class, verb)]) side by side."""
+    years = sorted({year for counts, _css, _verb in series for year in counts})
     if not years:
         return None
     first, last = years[0], years[-1]
-    chart = YearChart(width=width, height=height, left=36, right=8, top=12, bottom=28)
+    chart = YearChart(width=width, height=height, left=36, right=right, top=12, bottom=28)
     plot_width = width - chart.left - chart.right
     plot_height = height - chart.top - chart.bottom
     baseline = chart.top + plot_height
 
-    peak = max([*given.values(), *received.values(), 1])
+    peak = max([n for counts, _css, _verb in series for n in counts.values()] + [1])
     axis_max, step = nice_ceiling(peak)
     for value in range(0, axis_max + 1, step):
         y = baseline - plot_height * value / axis_max
@@ -94,17 +114,18 @@ def years_chart(given, received, *, covered=None, width=640, height=220):
 
     count = last - first + 1
     slot = plot_width / count
-    # Two bars per year, side by side around the middle of the year's slot.
-    bar_width = min(max(slot * 0.4, 1), 28)
+    # The series' bars side by side around the middle of the year's slot.
+    bar_width = min(max(slot * 0.8 / len(series), 1), 28 * 2 / len(series))
+    space = 2 * min(slot * 0.05, 1) if len(series) > 1 else 0
     label_step = year_step(slot)
     for index, year in enumerate(range(first, last + 1)):
         slot_x = chart.left + index * slot
         middle = slot_x + slot / 2
-        n_given, n_received = given.get(year, 0), received.get(year, 0)
-        gap = covered is not None and year not in covered and not (n_given or n_received)
-        chart.rows.append(
-            {"year": year, "given": n_given, "received": n_received, "covered": not gap}
-        )
+        numbers = [counts.get(year, 0) for counts, _css, _verb in series]
+        gap = covered is not None and year not in covered and not any(numbers)
+        row = {"year": year, "covered": not gap}
+        row.update((css, n) for (_counts, css, _verb), n in zip(series, numbers, strict=True))
+        chart.rows.append(row)
         if gap:
             chart.gaps.append(
                 {
@@ -115,23 +136,23 @@ def years_chart(given, received, *, covered=None, width=640, height=220):
                     "label": f"{year}: no imported register covers this year",
                 }
             )
-        for left, n, css_class, verb in (
-            (middle - bar_width - min(slot * 0.05, 1), n_given, "given", "given"),
-            (middle + min(slot * 0.05, 1), n_received, "received", "received"),
+        start = middle - (len(series) * bar_width + (len(series) - 1) * space) / 2
+        for position, ((_counts, css_class, verb), n) in enumerate(
+            zip(series, numbers, strict=True)
         ):
             if not n:
                 continue
             bar_height = plot_height * n / axis_max
             chart.bars.append(
                 Bar(
-                    x=round(left, 1),
+                    x=round(start + position * (bar_width + space), 1),
                     y=round(baseline - bar_height, 1),
                     width=round(bar_width, 1),
                     height=round(bar_height, 1),
                     css_class=css_class,
                     year=year,
                     count=n,
-                    label=f"{year}: {n} {'gift' if n == 1 else 'gifts'} {verb}",
+                    label=f"{year}: {n:,} {'gift' if n == 1 else 'gifts'}{verb}",
                 )
             )
         if year % label_step == 0:

@@ -374,6 +374,23 @@ class GiftListTests(TestCase):
         self.assertEqual(listed(self.client.get("/gifts/?sort=item")), names)
         self.assertEqual(listed(self.client.get("/gifts/?sort=-item")), names[::-1])
 
+    def test_a_chart_of_gifts_per_year_whose_bars_narrow_the_list(self):
+        response = self.client.get("/gifts/?recipient_country=KP")
+        chart = response.context["year_chart"]
+        self.assertEqual({bar.year: bar.count for bar in chart.bars}, {2024: 2})
+        self.assertContains(
+            response,
+            '<a href="/gifts/?recipient_country=KP&amp;date_from=2024-01-01'
+            '&amp;date_to=2024-12-31">'
+            '<rect class="gifts"',
+        )
+        self.assertContains(response, "<title>2024: 2 gifts</title>")
+        # Under a date filter the chart still shows every year, the chosen one marked.
+        response = self.client.get("/gifts/?date_from=2024-01-01&date_to=2024-12-31")
+        chart = response.context["year_chart"]
+        self.assertEqual({bar.year for bar in chart.bars}, {2019, 2024})
+        self.assertEqual([b.year for b in chart.bars if "current" in b.css_class], [2024])
+
     def test_sort_by_giver_recipient_countries_and_category(self):
         def first_and_last(sort, column):
             gifts = self.client.get(f"/gifts/?sort={sort}").context["gifts"]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from ..charts import gifts_per_year_chart
 from ..filters import DEFAULT_PAGE_SIZE, DEFAULT_SORT, SORTS, year_range, year_span
 from .sorting import sort_links
 
@@ -90,6 +91,7 @@ class ListPage:
         )
         if active:
             context["page_title"] = "Gifts — " + "; ".join(a.label for a in active)
+        context["year_chart"] = year_chart(context["facets"])
         category_facet = next(f for f in context["facets"] if f["name"] == "category")
         category_counts = {item["value"]: item["count"] for item in category_facet["items"]}
         for option in context["category_options"]:
@@ -160,6 +162,18 @@ class ListPage:
                 f"{SORTS[sort][0][0].lower()}{SORTS[sort][0][1:]}"
             )
         return context
+
+
+def year_chart(facets):
+    """Gifts per year under every filter but the dates (the year facet's counts), each
+    bar a link narrowing the list to its year; None without dated gifts."""
+    years = next((f["items"] for f in facets if f["name"] == "year"), [])
+    current = next((item["value"] for item in years if item["active"]), None)
+    return gifts_per_year_chart(
+        {item["value"]: item["count"] for item in years},
+        urls={item["value"]: item["url"] for item in years},
+        current=current,
+    )
 
 
 def page_numbers(current, last, around=2):
