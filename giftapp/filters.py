@@ -77,6 +77,33 @@ LOWER_CASE = {"category", "flagged", "flag_status", "sort", "per_page"}
 SLUGS = {"giver", "recipient", "leader", "visit"}
 
 
+# Dates are typed as the site writes them ("19 June 2024", "19 Jun 2024") or as ISO dates
+# (the links the site makes), never in a browser's own order (mm/dd/yyyy).
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+DATE_ERROR = "Enter a date as 19 June 2024 or 2024-06-19."
+
+
+class SiteDateInput(forms.TextInput):
+    """A date box that shows its date as the site writes dates: "1 January 2024"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"placeholder": "e.g. 19 June 2024", "autocomplete": "off", **(attrs or {})}
+        )
+
+    def format_value(self, value):
+        if isinstance(value, str):  # as typed, or from a link: shown the site's way
+            for date_format in DATE_INPUT_FORMATS:
+                try:
+                    value = datetime.datetime.strptime(value.strip(), date_format).date()
+                    break
+                except ValueError:
+                    continue
+        if isinstance(value, datetime.date):
+            return f"{value.day} {value:%B} {value.year}"
+        return super().format_value(value)
+
+
 @cache
 def country_choices():
     """Every country the registry knows, by name, historical states included."""
@@ -233,14 +260,16 @@ class GiftFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         label="From",
         field_name="date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2024-06-19."},
+        widget=SiteDateInput,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_ERROR},
     )
     date_to = django_filters.DateFilter(
         label="To",
         field_name="date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2024-06-19."},
+        widget=SiteDateInput,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_ERROR},
     )
     value_min = django_filters.NumberFilter(
         label="At least (US$)",

@@ -374,6 +374,19 @@ class GiftListTests(TestCase):
         self.assertEqual(listed(self.client.get("/gifts/?sort=item")), names)
         self.assertEqual(listed(self.client.get("/gifts/?sort=-item")), names[::-1])
 
+    def test_dates_are_typed_and_shown_as_the_site_writes_them(self):
+        for typed in ("19 June 2024", "19 jun 2024", "2024-06-19"):
+            with self.subTest(typed):
+                response = self.client.get("/gifts/", {"date_from": typed, "date_to": typed})
+                # The day's gift, and those dated only by its month or year.
+                self.assertEqual(
+                    [gift.item for gift in response.context["gifts"]],
+                    ["Aurus Senat limousine", "Tea set", "Busts of Putin"],
+                )
+                self.assertContains(response, 'name="date_from" value="19 June 2024"')
+        response = self.client.get("/gifts/?date_from=06/19/2024")
+        self.assertContains(response, "Enter a date as 19 June 2024 or 2024-06-19.")
+
     def test_a_chart_of_gifts_per_year_whose_bars_narrow_the_list(self):
         response = self.client.get("/gifts/?recipient_country=KP")
         chart = response.context["year_chart"]
@@ -457,7 +470,7 @@ class BadParameterTests(TestCase):
         return response
 
     def test_impossible_date_is_a_form_error(self):
-        response = self.assert_form_error("date_from=2024-13-45", "Enter a date as YYYY-MM-DD")
+        response = self.assert_form_error("date_from=2024-13-45", "Enter a date as 19 June 2024")
         self.assertContains(response, '<a href="#id_date_from">From</a>', html=True)
 
     def test_non_number_value_is_a_form_error(self):
