@@ -16,11 +16,13 @@ their next request.
 import hashlib
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponsePermanentRedirect
 
 from .backends import backend
 
@@ -78,16 +80,39 @@ def connect_invalidation(app_config):
             )
 
 
-def cache_public_page(view):
+def canonical_query(query, params):
+    """The query string a page answers to: only the parameters it reads (`params`), each
+    value once, in the order given; None when that is the query already."""
+    kept, changed = [], False
+    for name, values in query.lists():
+        unique = list(dict.fromkeys(values))
+        if name not in params:
+            changed = True
+            continue
+        changed = changed or len(unique) != len(values)
+        kept += [(name, value) for value in unique]
+    return urlencode(kept) if changed else None
+
+
+def cache_public_page(view, params=()):
     """Serve a public page from the cache while the public data has not changed.
 
     Only anonymous-looking GET and HEAD requests for HTML or feeds; exports (any
     `format`), streamed responses and responses that set cookies are never cached. Each
-    address (scheme, host, path and query) is cached apart.
+    address (scheme, host, path and query) is cached apart. A query with parameters the
+    page does not read (`params` names those it does), or a value repeated, is first
+    redirected to the address without them: junk in a query string makes neither new
+    cache entries nor more work, and never reaches the links of a page cached for others.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            cleaned = canonical_query(request.GET, params)
+            if cleaned is not None:
+                return HttpResponsePermanentRedirect(
+                    f"{request.path}?{cleaned}" if cleaned else request.path
+                )
         if (
             not settings.REGISTRY_PAGE_CACHE
             or request.method not in ("GET", "HEAD")

@@ -67,6 +67,8 @@ SORTS = {
     "-category": ("Category, Z to A", [F("category").desc(), NEWEST]),
 }
 DEFAULT_SORT = "-date"
+# The most values one parameter may carry (categories are the only filter of several).
+MAX_VALUES = 20
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 FLAGGED_CHOICES = [("yes", "Flagged only"), ("no", "Not flagged")]
@@ -185,7 +187,9 @@ class GiftFilterForm(forms.Form):
         if getlist:
             for name, form_field in self.fields.items():
                 values = list(dict.fromkeys(getlist(name)))
-                if len(values) > 1 and not isinstance(form_field, forms.MultipleChoiceField):
+                if len(values) > MAX_VALUES:
+                    self.add_error(name, f"Give at most {MAX_VALUES} values, not {len(values)}.")
+                elif len(values) > 1 and not isinstance(form_field, forms.MultipleChoiceField):
                     self.add_error(
                         name,
                         f"Give one value, not several ({', '.join(v[:40] for v in values[:5])}).",

@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from giftapp.backends import backend
@@ -55,6 +56,32 @@ class PageCacheTests(TestCase):
         self.assertNotContains(second, "registry.example.org")
         feed = self.client.get("/feeds/gifts/", headers={"host": "mirror.example.net"})
         self.assertNotContains(feed, "registry.example.org")
+
+    def test_a_query_is_first_made_canonical(self):
+        # Copies of a value collapse; parameters a page does not read are dropped.
+        response = self.client.get("/gifts/?" + "giver_country=RU&" * 300 + "utm_source=x")
+        self.assertRedirects(
+            response, "/gifts/?giver_country=RU", status_code=301, fetch_redirect_response=False
+        )
+        response = self.client.get(self.gift.get_absolute_url() + "?x=1&y=2")
+        self.assertRedirects(
+            response, self.gift.get_absolute_url(), 301, fetch_redirect_response=False
+        )
+        for url in ("/leaders/?q=a&sort=-given&page=1", "/timeline/?country=KP&year_from=2020"):
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+        # So the work of a page does not grow with its query string.
+        with CaptureQueriesContext(connection) as plain:
+            self.client.get("/gifts/?giver_country=RU&category=vehicle")
+        cache.clear()
+        long = "/gifts/?" + "giver_country=RU&category=vehicle&" * 400 + "junk=1"
+        with CaptureQueriesContext(connection) as repeated:
+            self.client.get(long, follow=True)
+        self.assertEqual(len(repeated), len(plain))
+
+    def test_a_parameter_takes_at_most_twenty_values(self):
+        query = "&".join(f"category=c{i}" for i in range(21))
+        self.assertContains(self.client.get(f"/gifts/?{query}"), "Give at most 20 values, not 21.")
 
     def test_exports_are_never_cached(self):
         self.client.get("/gifts/?format=csv")
