@@ -5,6 +5,7 @@ raises ImproperlyConfigured naming the variable and what it accepts.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,19 @@ def envlist(name, default=()):
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envrate(name, default):
+    """A request rate, as django-ratelimit reads it ("20/m": twenty a minute), or None for
+    "off"."""
+    value = os.environ.get(name, default).strip().lower()
+    if value == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/[smhd]", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: use N/s, N/m, N/h or N/d (N a whole number), or off."
+        )
+    return value
 
 
 def envint(name, default, minimum=None):
@@ -281,6 +295,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Work a client may ask for, per address and per worker process (shared by every worker
+# with REDIS_URL): exports of the gift list, and searches. "N/s", "N/m", "N/h"; "off" lifts
+# the limit. Cached pages are never counted: only what must be computed afresh.
+REGISTRY_EXPORT_RATE = envrate("REGISTRY_EXPORT_RATE", "20/m")
+REGISTRY_SEARCH_RATE = envrate("REGISTRY_SEARCH_RATE", "60/m")
+# The client's address, as for the login lockout (an IPv6 client by its /64).
+RATELIMIT_IP_META_KEY = "registry.security.client_ip"
+
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

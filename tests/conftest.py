@@ -25,6 +25,14 @@ def _no_page_cache():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_rate_limits():
+    """The suite exports and searches far more than a reader would from one address;
+    tests/test_rate_limits.py sets the limits it tries."""
+    with override_settings(REGISTRY_EXPORT_RATE=None, REGISTRY_SEARCH_RATE=None):
+        yield
+
+
 # The PostgreSQL features some tests need, and so the only reasons a test may be left out
 # of the SQLite run. Each such test is marked @pytest.mark.postgresql("<feature>").
 POSTGRESQL_FEATURES = {
