@@ -116,6 +116,9 @@ def configure_environment():
     """Production-like settings for an in-process client: DEBUG off, the test host allowed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
     os.environ["DEBUG"] = "false"
+    # One client asks for every page here: the per-address limits would answer it 429.
+    os.environ.setdefault("REGISTRY_SEARCH_RATE", "off")
+    os.environ.setdefault("REGISTRY_EXPORT_RATE", "off")
     if len(os.environ.get("SECRET_KEY", "")) < 32:
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
