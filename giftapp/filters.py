@@ -233,17 +233,17 @@ class GiftFilter(django_filters.FilterSet):
     country = CountryFilter(label="Either country", method="filter_country")
     leader = SlugFilter(
         label="Leader (giver or recipient)",
-        queryset=Leader.objects.all(),
+        queryset=Leader.objects.public(),
         method="filter_leader",
         noun="leader",
         help_text="A name or page slug, e.g. kim-jong-un.",
     )
     giver = SlugFilter(
-        label="Giver (leader)", queryset=Leader.objects.all(), field_name="giver", noun="leader"
+        label="Giver (leader)", queryset=Leader.objects.public(), field_name="giver", noun="leader"
     )
     recipient = SlugFilter(
         label="Recipient (leader)",
-        queryset=Leader.objects.all(),
+        queryset=Leader.objects.public(),
         field_name="recipient",
         noun="leader",
     )

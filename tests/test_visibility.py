@@ -250,6 +250,33 @@ class LeaderAndCountryWithoutPublicRecordTests(TestCase):
         for name in ("Only Drafted", "Only Retracted", "Draft Visitor"):
             self.assertNotIn(name, text)
 
+    def test_filters_answer_for_an_unpublished_leader_as_for_an_unknown_one(self):
+        """Neither the list, its exports nor the timeline confirm a name known only from
+        unpublished records: each answers exactly as for a name nobody has."""
+
+        def answer(url, slug):
+            response = self.client.get(url.format(slug))
+            text = response.content.decode().replace(slug, "NAME")
+            return response.status_code, text
+
+        for leader in (self.drafted, self.retracted, self.draft_visitor):
+            for url in (
+                "/gifts/?leader={}",
+                "/gifts/?giver={}",
+                "/gifts/?recipient={}",
+                "/gifts/?leader={}&format=csv",
+                "/gifts/?leader={}&format=json",
+                "/timeline/?leader={}",
+            ):
+                with self.subTest(leader=leader.name, url=url):
+                    status, text = answer(url, leader.slug)
+                    unknown_status, unknown_text = answer(url, "nobody-at-all")
+                    self.assertEqual(status, unknown_status)
+                    self.assertEqual(text, unknown_text)
+        # A leader with a public record is found.
+        response = self.client.get(f"/timeline/?leader={self.visible.slug}")
+        self.assertNotContains(response, "No leader has the name")
+
     def test_country_with_only_unpublished_records_is_not_found(self):
         self.assertEqual(self.client.get("/countries/NZ/").status_code, 404)
         self.assertEqual(self.client.get("/countries/IE/").status_code, 200)

@@ -3,7 +3,7 @@ addresses of leaders merged into others."""
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -23,6 +23,24 @@ from .base import (
 class LeaderKind(models.TextChoices):
     PERSON = "person", "Person"
     BODY = "body", "Body (a government, ministry, embassy or other)"
+
+
+class LeaderQuerySet(models.QuerySet):
+    def public(self):
+        """The leaders a public record names: a published gift's giver, recipient or
+        second giver, or a published visit's visitor or host. Any other leader is, to the
+        public site, no leader at all."""
+        # The models that name leaders, reached through their relations (they import
+        # this module).
+        gifts = self.model._meta.get_field("gifts_given").related_model.objects.public()
+        visits = self.model._meta.get_field("visits_made").related_model.objects.published()
+        return self.filter(
+            Exists(gifts.filter(giver=OuterRef("pk")))
+            | Exists(gifts.filter(recipient=OuterRef("pk")))
+            | Exists(gifts.filter(co_giver=OuterRef("pk")))
+            | Exists(visits.filter(visitors=OuterRef("pk")))
+            | Exists(visits.filter(hosts=OuterRef("pk")))
+        )
 
 
 class Leader(TimeStamped):
@@ -55,6 +73,8 @@ class Leader(TimeStamped):
     search_text = models.TextField(blank=True, editable=False)
     history = HistoricalRecords(no_db_index=[*HISTORY_UNINDEXED, "slug"])
     import_batch = batch_field()
+
+    objects = LeaderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -55,7 +55,7 @@ class TimelineForm(forms.Form):
         text = self.cleaned_data["leader"].strip()
         if not text:
             return None
-        leader = Leader.objects.filter(slug=slugify(text)).first()
+        leader = Leader.objects.public().filter(slug=slugify(text)).first()
         if leader is None:
             raise forms.ValidationError(
                 "No leader has the name or slug “%(value)s”.", params={"value": text[:80]}
