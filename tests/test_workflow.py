@@ -310,6 +310,17 @@ class ReviewerTests(WorkflowTestCase):
         self.published.refresh_from_db()
         self.assertEqual(self.published.item, "Gold wristwatch")
 
+    def test_a_published_record_leaves_only_by_retraction_never_back_to_draft(self):
+        url = reverse("admin:giftapp_gift_change", args=[self.published.pk])
+        for status in ("draft", "in_review"):
+            with self.subTest(status):
+                response = self.client.post(
+                    url, gift_form(self.published, publication_status=status)
+                )
+                self.assertContains(response, "leaves the public site only by retraction")
+                self.assertEqual(self.status(self.published), "published")
+        self.assertEqual(self.client.get(self.published.get_absolute_url()).status_code, 200)
+
     def test_retracting_through_the_form_needs_a_reason(self):
         url = reverse("admin:giftapp_gift_change", args=[self.published.pk])
         response = self.client.post(url, gift_form(self.published, publication_status="retracted"))

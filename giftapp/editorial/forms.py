@@ -40,6 +40,21 @@ class PublicationCheckedForm(forms.ModelForm):
     the form is about to save when it has a sources field.
     """
 
+    def clean_publication_status(self):
+        """A published record leaves the public site only by retraction, which keeps its
+        address with a notice (410): never by moving it back to draft or review (404)."""
+        status = self.cleaned_data.get("publication_status")
+        was = self.initial.get("publication_status") if self.instance.pk else None
+        if was == PublicationStatus.PUBLISHED and status in (
+            PublicationStatus.DRAFT,
+            PublicationStatus.IN_REVIEW,
+        ):
+            raise forms.ValidationError(
+                "A published record leaves the public site only by retraction: use the "
+                "“Retract” action, which keeps its address with a notice and the reason."
+            )
+        return status
+
     def _post_clean(self):
         super()._post_clean()
         record = self.instance
