@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseRedirect
 
 from .backends import backend
 
@@ -110,7 +110,8 @@ def cache_public_page(view, params=()):
         if request.method in ("GET", "HEAD"):
             cleaned = canonical_query(request.GET, params)
             if cleaned is not None:
-                return HttpResponsePermanentRedirect(
+                # Not permanent: a parameter unknown today may be read by a later release.
+                return HttpResponseRedirect(
                     f"{request.path}?{cleaned}" if cleaned else request.path
                 )
         if (

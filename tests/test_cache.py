@@ -60,13 +60,9 @@ class PageCacheTests(TestCase):
     def test_a_query_is_first_made_canonical(self):
         # Copies of a value collapse; parameters a page does not read are dropped.
         response = self.client.get("/gifts/?" + "giver_country=RU&" * 300 + "utm_source=x")
-        self.assertRedirects(
-            response, "/gifts/?giver_country=RU", status_code=301, fetch_redirect_response=False
-        )
+        self.assertRedirects(response, "/gifts/?giver_country=RU", fetch_redirect_response=False)
         response = self.client.get(self.gift.get_absolute_url() + "?x=1&y=2")
-        self.assertRedirects(
-            response, self.gift.get_absolute_url(), 301, fetch_redirect_response=False
-        )
+        self.assertRedirects(response, self.gift.get_absolute_url(), fetch_redirect_response=False)
         for url in ("/leaders/?q=a&sort=-given&page=1", "/timeline/?country=KP&year_from=2020"):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 200)
