@@ -1,6 +1,9 @@
+import datetime
+
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from giftapp.models import Gift, ImportBatch, PendingImport
 
@@ -84,6 +87,41 @@ class AdminImportTests(TestCase):
         response = self.client.post(reverse("admin:import_gifts_confirm", args=[pending.pk]))
         self.assertEqual(response.status_code, 404)
         self.assertEqual(Gift.objects.count(), 0)
+
+    def test_uploads_never_confirmed_are_discarded_after_a_day(self):
+        self.client.force_login(self.editor)
+        self.client.post(
+            reverse("admin:import_gifts"),
+            {"file": upload(csv_bytes([row()])), "format": "registry"},
+        )
+        stale = PendingImport.objects.get()
+        PendingImport.objects.filter(pk=stale.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=25)
+        )
+        # The next upload discards it; confirming it then says so, and imports nothing.
+        self.client.post(
+            reverse("admin:import_gifts"),
+            {"file": upload(csv_bytes([row(item="Dagger")])), "format": "registry"},
+        )
+        self.assertEqual(PendingImport.objects.count(), 1)
+        self.assertFalse(PendingImport.objects.filter(pk=stale.pk).exists())
+        response = self.client.post(
+            reverse("admin:import_gifts_confirm", args=[stale.pk]), follow=True
+        )
+        self.assertContains(response, "no longer waiting")
+        self.assertEqual(Gift.objects.count(), 0)
+
+    @override_settings(REGISTRY_PENDING_IMPORT_HOURS=48)
+    def test_how_long_uploads_wait_is_configured(self):
+        self.client.force_login(self.editor)
+        self.client.post(
+            reverse("admin:import_gifts"),
+            {"file": upload(csv_bytes([row()])), "format": "registry"},
+        )
+        PendingImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+        pending = PendingImport.objects.get()
+        self.client.post(reverse("admin:import_gifts_confirm", args=[pending.pk]))
+        self.assertEqual(Gift.objects.count(), 1)
 
     def test_anonymous_visitors_are_sent_to_login(self):
         response = self.client.get(reverse("admin:import_gifts"))

@@ -1,11 +1,15 @@
+import datetime
 import io
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 
 from ..importers.pipeline import ImportFileError, run_import
 from ..importers.report import summary_lines
@@ -121,6 +125,7 @@ class RegistryAdminSite(admin.AdminSite):
         form = ImportUploadForm(request.POST or None, request.FILES or None, reviewer=reviewer)
         context = self.each_context(request) | {"title": "Import a register", "form": form}
         if request.method == "POST" and form.is_valid():
+            purge_stale_uploads()
             upload = form.cleaned_data["file"]
             pending = PendingImport.objects.create(
                 user=request.user,
@@ -134,7 +139,18 @@ class RegistryAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/import_gifts.html", context)
 
     def import_confirm_view(self, request, pk):
-        pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+        purge_stale_uploads()
+        pending = PendingImport.objects.filter(pk=pk, user=request.user).first()
+        if pending is None:
+            if PendingImport.objects.filter(pk=pk).exists():
+                raise Http404("No upload of yours has this number.")
+            messages.error(
+                request,
+                "This upload is no longer waiting: uploads not confirmed within "
+                f"{settings.REGISTRY_PENDING_IMPORT_HOURS} hours are discarded. Upload the "
+                "file again.",
+            )
+            return redirect("admin:import_gifts")
         if request.method != "POST":
             return redirect("admin:import_gifts")
         result = self._run(request, pending, dry_run=False)
@@ -166,3 +182,10 @@ class RegistryAdminSite(admin.AdminSite):
             return None
         result.lines = summary_lines(result, detail_limit=500)
         return result
+
+
+def purge_stale_uploads():
+    """Discard the uploads nobody confirmed within REGISTRY_PENDING_IMPORT_HOURS: a file
+    waiting for confirmation holds a whole register in the database."""
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.REGISTRY_PENDING_IMPORT_HOURS)
+    PendingImport.objects.filter(created_at__lt=cutoff).delete()
