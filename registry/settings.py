@@ -192,9 +192,9 @@ else:
 
 # Public pages are cached whole and invalidated on every change (giftapp/cache.py).
 REGISTRY_PAGE_CACHE = envbool("REGISTRY_PAGE_CACHE", True)
+REGISTRY_PAGE_CACHE_SECONDS = envint("REGISTRY_PAGE_CACHE_SECONDS", 24 * 3600)
 # Hours an uploaded register waits in the admin for its confirmation before it is discarded.
 REGISTRY_PENDING_IMPORT_HOURS = envint("REGISTRY_PENDING_IMPORT_HOURS", 24, minimum=1)
-REGISTRY_PAGE_CACHE_SECONDS = envint("REGISTRY_PAGE_CACHE_SECONDS", 24 * 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
