@@ -74,7 +74,8 @@ class ToshakhanaImportTests(TestCase):
 
     def test_a_list_of_objects_is_one_gift_without_a_quantity(self):
         gift = self.gift(14)  # "a) One Shield b) One Camel (Souvenir)"
-        self.assertEqual(gift.item, "One Shield; One Camel (Souvenir)")
+        self.assertEqual(gift.item, "One Shield and One Camel")
+        self.assertEqual(gift.description, "a) One Shield b) One Camel (Souvenir)")
         self.assertIsNone(gift.quantity)
 
     def test_quantity_only_when_stated(self):

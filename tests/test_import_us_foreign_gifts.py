@@ -63,7 +63,7 @@ class ParsingTests(SimpleTestCase):
 
     def test_a_row_with_its_columns(self):
         entry = self.entry(1)
-        self.assertEqual(entry.item, "Painting titled “At Parika Stelling (Guyana).”")
+        self.assertEqual(entry.item, "Painting “At Parika Stelling (Guyana)”")
         self.assertEqual((entry.giver.name, entry.giver.country), ("Mohamed Irfaan Ali", "GY"))
         self.assertEqual(entry.giver.title, "President")
         self.assertEqual(entry.recipient.country, "US")

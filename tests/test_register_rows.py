@@ -43,18 +43,15 @@ class RealRowTests(SimpleTestCase):
 
     def test_a_numbered_list_is_not_an_item_named_1(self):
         (entry,) = entries("2866")  # "1. Book: Mam jalal, …; 2. Inlaid box, …"
-        self.assertTrue(entry.item.startswith("Book: Mam jalal"), entry.item)
-        self.assertTrue(entry.item.endswith("Rice…"))  # more objects follow, past the length
+        self.assertEqual(entry.item, "Book: Mam jalal and Inlaid box")
 
     def test_a_brand_with_initials_is_not_cut(self):
         (entry,) = entries("5553")  # "S.T. Dupont pen. Hermes silk scarf."
-        self.assertEqual(entry.item, "S.T. Dupont pen; Hermes silk scarf")
+        self.assertEqual(entry.item, "S.T. Dupont pen and Hermes silk scarf")
 
     def test_every_object_of_a_short_list_is_named(self):
         (entry,) = entries("7837")  # "Ruby necklace. Coffee table book, title: …"
-        self.assertEqual(
-            entry.item, "Ruby necklace; Coffee table book, title: Defenders of Pakistan"
-        )
+        self.assertEqual(entry.item, "Ruby necklace and Coffee table book: Defenders of Pakistan")
         (entry,) = entries("8063")  # the second sentence describes the first object
         self.assertNotIn("Accompanying", entry.item)
 

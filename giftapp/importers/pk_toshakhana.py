@@ -28,7 +28,8 @@ from ..money import to_usd
 from .base import Adapter, Entry, Party, RowError, Skip, SourceSpec
 from .categories import infer_category
 from .rules import NAME_LENGTH, TITLE_LENGTH
-from .us_federal_register import ITEM_LENGTH, clip
+from .titles import gift_title
+from .us_federal_register import clip
 
 DATA_SET_URL = "https://github.com/arzzahid66/Pakistan-ToshaKhana-Gifts-Records"
 HEADING_REPEATED = "a heading of the printed table, repeated inside the record"
@@ -158,8 +159,9 @@ class PkToshakhanaAdapter(Adapter):
         received = self._date(row["Date"])
         assessed = parse_amount(row["Assessed Value"], "Assessed Value")
         cost = parse_amount(row["Retention Cost"], "Retention Cost")
-        item = _LIST_MARKER.sub("; ", f" {detail}").strip(" ;")
-        item = clip(re.sub(r"\s*[:;]\s*-?\s*;\s*", ": ", item), ITEM_LENGTH)
+        listed = _LIST_MARKER.sub("; ", f" {detail}").strip(" ;")
+        listed = re.sub(r"\s*[:;]\s*-?\s*;\s*", ": ", listed)
+        item = gift_title(listed.split("; ")) or "Gift (not described)"
         value, usd, basis = None, None, ""
         if assessed is None:
             value_note = "the record gives no assessed value"
@@ -188,8 +190,8 @@ class PkToshakhanaAdapter(Adapter):
                 recipient=self._recipient(recipient_text, row["Name of Recipient"]),
                 import_key=f"{self.name}:{self.record}:1",
                 description=detail,
-                category=self._category(row["Item Category"], item),
-                quantity=quantity_of(item),
+                category=self._category(row["Item Category"], listed),
+                quantity=quantity_of(listed),
                 date=received,
                 date_precision="day" if received else "unknown",
                 value=value,

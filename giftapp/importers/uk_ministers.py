@@ -25,6 +25,7 @@ from giftapp.text import fold
 from ..money import to_usd
 from .base import Adapter, Entry, Party, RowError, Skip, SourceSpec
 from .categories import infer_category
+from .titles import gift_title, listed
 
 HERE = Path(__file__).parent
 DONORS_FILE = HERE / "uk_donors.csv"
@@ -34,7 +35,6 @@ COLLECTION_URL = (
 )
 PUBLISHER = "Cabinet Office"
 ABOVE_LIMIT_NOTE = "above the £140 limit"
-ITEM_LENGTH = 120
 
 # Why a donor (or, for a gift given, a recipient) is out of the registry's scope.
 SCOPE_REASONS = {
@@ -208,7 +208,7 @@ class UkMinistersAdapter(Adapter):
                     kind="the register's collection on GOV.UK, at the month the row is from",
                 )
             )
-        item = gift if len(gift) <= ITEM_LENGTH else gift[: ITEM_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+        item = gift_title(listed(gift, needs_and=False) or [gift]) or gift
         return [
             Entry(
                 item=item,

@@ -31,6 +31,7 @@ from .base import Adapter, Entry, Party, RowError, Skip, SourceSpec
 from .categories import infer_category
 from .countries import UnknownCountry, country_code, country_in_text
 from .rules import NAME_LENGTH, TITLE_LENGTH, VALUE_NOTE_LENGTH
+from .titles import gift_title
 
 REGISTER_TITLE = "Gifts to Federal Employees from Foreign Government Sources"
 PUBLISHER = "U.S. Department of State / Federal Register"
@@ -44,7 +45,6 @@ _FR_DOC_LINE = re.compile(r"\s*\[?\s*FR Doc\..*$", re.DOTALL)
 _FR_DOC = re.compile(r"FR Doc\.?\s*(\d{2,4}-\d{3,6})\b")
 # A donor the notice withholds, or names only as an office holder of no stated country.
 WITHHELD = re.compile(r"(?i)^\s*(?:redacted|unknown|foreign government official)\b")
-ITEM_LENGTH = 120  # a short name, cut from the notice's description (not the column's limit)
 EARLIEST_YEAR = 1950  # a received date before this is a misprint
 
 # --- Cleaning the printed notice's text --------------------------------------------------
@@ -903,7 +903,7 @@ class UsFederalRegisterAdapter(Adapter):
         name, title = parse_person(office) if self.name_recipients else ("", "")
         if not name:
             title = clip(office, TITLE_LENGTH)
-        as_reported = "; ".join(filter(None, [text, agency]))
+        as_reported = "; ".join(filter(None, [_FR_DOC_LINE.sub("", text), agency]))
         return Party(name=name, country="US", title=title, as_reported=as_reported)
 
     # The description -------------------------------------------------------------------------
@@ -1053,11 +1053,10 @@ class UsFederalRegisterAdapter(Adapter):
         return None, "unknown"
 
     @staticmethod
-    def _item(head):
-        """A short name: the entry's first sentence, without the date or amount some
-        notices append ("Rug, 7/30/2003, $300.00"), and the objects the next sentences
-        name when they only list more ("Ruby necklace. Coffee table book …"), at most
-        ITEM_LENGTH characters."""
+    def _objects(head):
+        """The objects an entry names: its first sentence, without the date or amount some
+        notices append ("Rug, 7/30/2003, $300.00"), and the next sentences when they only
+        name more objects ("Ruby necklace. Coffee table book …")."""
         head = _ENUMERATOR.sub("", head.strip())  # "1. Book: …; 2. Inlaid box …"
         end = _sentence_end(head)
         names = [_TRAILING_DETAIL.sub("", head[:end].strip(" .;,:"))]
@@ -1071,4 +1070,9 @@ class UsFederalRegisterAdapter(Adapter):
                 names.append(_TRAILING_DETAIL.sub("", _ENUMERATOR.sub("", sentence)))
             elif sentence:
                 break
-        return clip("; ".join(name for name in names if name), ITEM_LENGTH)
+        return [name for name in names if name]
+
+    @staticmethod
+    def _item(head):
+        """The gift's title, written from the objects its entry names."""
+        return gift_title(UsFederalRegisterAdapter._objects(head))

@@ -30,7 +30,6 @@ from .categories import infer_category
 from .countries import UnknownCountry, country_code, country_in_text
 from .rules import NAME_LENGTH, TITLE_LENGTH
 from .us_federal_register import (
-    ITEM_LENGTH,
     OUT_OF_SCOPE_INTERNATIONAL,
     OUT_OF_SCOPE_SAME_STATE,
     UsFederalRegisterAdapter,
@@ -157,7 +156,7 @@ class UsForeignGiftsAdapter(Adapter):
         )
         return [
             Entry(
-                item=clip(item, ITEM_LENGTH),
+                item=item,
                 giver=giver,
                 giver_not_stated=not giver.name and not giver.country,
                 recipient=recipient,
