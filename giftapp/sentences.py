@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from .codes import country_name
 from .models import DatePrecision, FlagStatus, PublicationStatus
 from .templatetags.registry import date_span, fuzzy_date
+from .text import fold
 
 # What each claim status means. A flag is a claim, never a verdict.
 FLAG_STATUS_MEANINGS = {
@@ -84,7 +85,9 @@ def _party(leader, as_reported, code, role, html):
         return _join(html, "an unnamed {} from {}", role, name)
     else:
         return _join(html, "an unnamed {}", role)
-    return _join(html, "{} ({})", phrase, name) if name else _join(html, "{}", phrase)
+    if not name or (not leader and fold(name) in fold(as_reported)):
+        return _join(html, "{}", phrase)  # "Government of Saudi Arabia", not "… (Saudi Arabia)"
+    return _join(html, "{} ({})", phrase, name)
 
 
 def _date_phrase(gift):

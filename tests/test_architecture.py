@@ -110,7 +110,7 @@ ROOMS_ALLOWED = {
     "models": {"codes", "text"},
     "cache": {"backends"},
     "templatetags": {"codes", "models", "money"},
-    "sentences": {"codes", "models", "templatetags"},
+    "sentences": {"codes", "models", "templatetags", "text"},
     "counts": {"backends", "models"},
     "charts": set(),
     "filters": {"codes", "counts", "models", "templatetags", "text"},

@@ -163,6 +163,17 @@ class GiftSentenceTests(TestCase):
             "Given by His Majesty the King (Jordan) to The Chancellor (Germany) on 19 June 2024.",
         )
 
+    def test_register_wording_naming_the_country_is_not_followed_by_it_again(self):
+        self.assertEqual(
+            self.sentence(
+                giver_as_reported="Government of Saudi Arabia",
+                recipient_as_reported="The Chancellor",
+                giver_country="SA",
+                recipient_country="DE",
+            ),
+            "Given by Government of Saudi Arabia to The Chancellor (Germany) on 19 June 2024.",
+        )
+
     def test_unnamed_parties_are_named_by_country(self):
         self.assertEqual(
             self.sentence(giver_country="FR", recipient_country="SU"),
