@@ -160,3 +160,63 @@ def _year_bars(series, *, covered, width, height, right=8):
     chart.baseline = round(baseline, 1)
     chart.plot_right = chart.left + plot_width
     return chart
+
+
+@dataclass
+class PeriodChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    baseline: float
+    plot_right: float
+    bars: list[dict] = field(default_factory=list)
+    ticks: list[dict] = field(default_factory=list)
+    labels: list[dict] = field(default_factory=list)
+
+
+# Pixels per period: wide enough for its label at the stylesheet's 13 px ("1990s", "1998",
+# "Mar"), so that the chart keeps its text size on a phone and scrolls in its box instead.
+PERIOD_SLOTS = {"decade": 48, "year": 42, "month": 32}
+
+
+def periods_chart(periods, level, *, height=170):
+    """Gifts per period for the timeline's zoom, one bar per period in order: `periods` is
+    [{"label": "1990s", "name": "the 1990s", "gifts": n, "current": bool}] and `level`
+    one of PERIOD_SLOTS. None when no period has a gift."""
+    if not any(period["gifts"] for period in periods):
+        return None
+    slot = PERIOD_SLOTS[level]
+    left, right, top, bottom = 44, 8, 12, 26
+    plot_height = height - top - bottom
+    baseline = top + plot_height
+    chart = PeriodChart(
+        width=left + slot * len(periods) + right,
+        height=height,
+        left=left,
+        top=top,
+        baseline=baseline,
+        plot_right=left + slot * len(periods),
+    )
+    axis_max, step = nice_ceiling(max(period["gifts"] for period in periods))
+    for value in range(0, axis_max + 1, step):
+        y = baseline - plot_height * value / axis_max
+        chart.ticks.append({"value": value, "y": round(y, 1), "label_y": round(y + 4, 1)})
+    for index, period in enumerate(periods):
+        x = left + index * slot
+        chart.labels.append({"x": round(x + slot / 2, 1), "text": period["label"]})
+        if not period["gifts"]:
+            continue
+        bar_height = plot_height * period["gifts"] / axis_max
+        n = period["gifts"]
+        chart.bars.append(
+            {
+                "x": round(x + slot * 0.15, 1),
+                "y": round(baseline - bar_height, 1),
+                "width": round(slot * 0.7, 1),
+                "height": round(bar_height, 1),
+                "css_class": "gifts current" if period.get("current") else "gifts",
+                "label": f"{period['name']}: {n:,} {'gift' if n == 1 else 'gifts'}",
+            }
+        )
+    return chart
