@@ -116,6 +116,7 @@ def test_the_main_pages_at_both_sizes(new_page, registry):
         "leaders": "/leaders/",
         "countries": "/countries/",
         "timeline": "/timeline/",
+        "timeline-year": f"/timeline/?year_from={gift.date.year}&year_to={gift.date.year}",
     }
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page = new_page(viewport=viewport)
