@@ -54,6 +54,16 @@ class HomePageTests(TestCase):
             self.assertIn(item, self.text)
         self.assertContains(self.response, f'href="/gifts/{self.gifts[DOGS].pk}/"')
 
+    def test_home_lists_the_gifts_given_last_not_those_published_last(self):
+        for day in range(1, 11):
+            make_gift(item=f"Gift of 2 January 2025, number {day}", date=datetime.date(2025, 1, 2))
+        make_gift(item="Gift of 1 March 2025", date=datetime.date(2025, 3, 1))
+        make_gift(item="Bowl of 1999, published last", date=datetime.date(1999, 1, 1))
+        text = page_text(self.client.get("/"))
+        latest = text[text.index("Latest gifts") : text.index("All gifts")]
+        self.assertNotIn("Bowl of 1999", latest)
+        self.assertLess(latest.index("Gift of 1 March 2025"), latest.index("Gift of 2 January"))
+
     def test_home_lists_public_flags_with_badge_gift_and_who_alleged_it(self):
         self.assertIn(
             f"Alleged breach · UN DPRK sanctions {LIMOUSINE} — alleged by Breitbart News "
