@@ -17,6 +17,7 @@ from ..charts import periods_chart
 from ..codes import COUNTRY_CODES, country_name
 from ..counts import activity
 from ..counts import facets as facet_counts
+from ..filters import LongSelect
 from ..models import DatePrecision, Gift, Leader, PublicationStatus, Visit
 from .public import with_participants
 from .visits import CHRONOLOGICAL, split_by_direction, visitor_countries
@@ -28,12 +29,14 @@ TIMELINE_GIFTS_PER_COLUMN = 8
 class TimelineForm(forms.Form):
     country = forms.ChoiceField(
         required=False,
+        widget=LongSelect,
         label="Country",
         help_text="The host country or any participant's; for gifts, the giver's or the "
         "recipient's.",
     )
     partner = forms.ChoiceField(
         required=False,
+        widget=LongSelect,
         label="And country",
         help_text="Only what passed between the two countries.",
     )
