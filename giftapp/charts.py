@@ -62,6 +62,16 @@ def nice_ceiling(value):
         magnitude *= 10
 
 
+def count_axis(peak, baseline, plot_height):
+    """The count axis up to a round maximum above `peak`: (maximum, its labelled ticks)."""
+    axis_max, step = nice_ceiling(peak)
+    ticks = []
+    for value in range(0, axis_max + 1, step):
+        y = baseline - plot_height * value / axis_max
+        ticks.append({"value": value, "y": round(y, 1), "label_y": round(y + 4, 1)})
+    return axis_max, ticks
+
+
 def year_step(slot_width, min_gap=34):
     """How many years apart the axis labels go so that they do not overlap."""
     for step in _YEAR_STEPS:
@@ -107,10 +117,7 @@ def _year_bars(series, *, covered, width, height, right=8):
     baseline = chart.top + plot_height
 
     peak = max([n for counts, _css, _verb in series for n in counts.values()] + [1])
-    axis_max, step = nice_ceiling(peak)
-    for value in range(0, axis_max + 1, step):
-        y = baseline - plot_height * value / axis_max
-        chart.ticks.append({"value": value, "y": round(y, 1), "label_y": round(y + 4, 1)})
+    axis_max, chart.ticks = count_axis(peak, baseline, plot_height)
 
     count = last - first + 1
     slot = plot_width / count
@@ -198,10 +205,9 @@ def periods_chart(periods, level, *, height=170):
         baseline=baseline,
         plot_right=left + slot * len(periods),
     )
-    axis_max, step = nice_ceiling(max(period["gifts"] for period in periods))
-    for value in range(0, axis_max + 1, step):
-        y = baseline - plot_height * value / axis_max
-        chart.ticks.append({"value": value, "y": round(y, 1), "label_y": round(y + 4, 1)})
+    axis_max, chart.ticks = count_axis(
+        max(period["gifts"] for period in periods), baseline, plot_height
+    )
     for index, period in enumerate(periods):
         x = left + index * slot
         chart.labels.append({"x": round(x + slot / 2, 1), "text": period["label"]})

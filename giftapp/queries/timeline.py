@@ -302,7 +302,9 @@ def gift_axis(form, visit_years):
     if first is None:
         return axis
     if first == last:
-        level, periods = "month", _month_periods(form, first, axis)
+        months = _months(data, first)
+        level, periods = "month", months.pop("periods")
+        axis |= months
     elif last - first < MOST_YEARS_ON_THE_AXIS:
         level, periods = "year", _year_periods(data, first, last, in_window, visits)
     else:
@@ -379,10 +381,11 @@ def _year_periods(data, first, last, per_year, visits):
     ]
 
 
-def _month_periods(form, year, axis):
-    """The months of one year, and the year's gifts given at no recorded visit, each
-    month's first few (all of one chosen month), with the counts of the rest."""
-    data = form.cleaned_data
+def _months(data, year):
+    """One year by month: its periods; its gifts given at no recorded visit, each month's
+    first few (all of one chosen month) with the counts of the rest (`month_groups`); how
+    many are dated only to the year; for a chosen month, its total and the gift list's
+    query for it."""
     gifts = gift_scope(data).filter(date__year=year)
     counts = {
         slot: (n, n - at_visit)
@@ -425,10 +428,9 @@ def _month_periods(form, year, axis):
                 "zoom": _zoom(data, month=slot) if slot and not chosen else "",
             }
         )
-    axis["month_groups"] = groups
-    axis["year_only"] = counts.get(NO_MONTH, (0, 0))[0]
+    found = {"month_groups": groups, "year_only": counts.get(NO_MONTH, (0, 0))[0]}
     if chosen:
-        axis["gift_total"] = counts.get(chosen, (0, 0))[0]
+        found["gift_total"] = counts.get(chosen, (0, 0))[0]
     if chosen and not data["partner"]:  # the gift list filters by one country, not a pair
         first_day, last_day = month_span(year, chosen)
         query = {
@@ -437,8 +439,10 @@ def _month_periods(form, year, axis):
             "date_from": first_day.isoformat(),
             "date_to": last_day.isoformat(),
         }
-        axis["gift_list_query"] = urlencode({name: value for name, value in query.items() if value})
-    return [
+        found["gift_list_query"] = urlencode(
+            {name: value for name, value in query.items() if value}
+        )
+    found["periods"] = [
         {
             "label": calendar.month_abbr[month],
             "name": f"{calendar.month_name[month]} {year}",
@@ -449,3 +453,4 @@ def _month_periods(form, year, axis):
         }
         for month in range(1, 13)
     ]
+    return found
