@@ -147,3 +147,28 @@ class RegisterImportTests(TestCase):
         self.assertIn(f"Rows: {len(rows_in(UK))} read", text)
         self.assertIn("Skipped rows, by reason:", text)
         self.assertIn("gifts", text)
+
+    def test_an_editors_import_adds_no_spelling_to_a_leader_from_before_it(self):
+        """A leader's spellings are on its public page: an editor's import names it in
+        drafts only, and its register rows keep the spelling; a reviewer's adds it."""
+        from .factories import make_user
+
+        import_file(US, "us-federal-register")
+        row = next(r for r in rows_in(US) if r["id"] == "1")
+        misspelt = row["donor"].replace("Lucinschi", "Lucinshi")
+
+        def one_row(row_id):
+            out = io.StringIO()
+            writer = csv.DictWriter(out, list(row))
+            writer.writeheader()
+            writer.writerow(row | {"id": row_id, "donor": misspelt})
+            return io.BytesIO(out.getvalue().encode())
+
+        editor, reviewer = make_user("ed", "editor"), make_user("rv", "reviewer")
+        run_import(one_row("900001"), "us-federal-register", file_name="e.csv", user=editor)
+        leader = Leader.objects.get(name="Petru Lucinschi")
+        self.assertEqual(leader.aliases, [])
+        self.assertEqual(Gift.objects.get(import_key__contains=":900001:").giver, leader)
+        run_import(one_row("900002"), "us-federal-register", file_name="r.csv", user=reviewer)
+        leader.refresh_from_db()
+        self.assertEqual(leader.aliases, ["Petru Lucinshi"])

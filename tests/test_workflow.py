@@ -135,15 +135,16 @@ class EditorBoundaryTests(WorkflowTestCase):
         self.act("retract_selected", [self.published], apply="1", reason="Because")
         self.assertEqual(self.status(self.published), "published")
 
-    def test_editor_cannot_change_a_published_record(self):
+    def test_editor_changes_to_a_published_record_wait_for_a_reviewer(self):
         url = reverse("admin:giftapp_gift_change", args=[self.published.pk])
         page = self.client.get(url)
-        self.assertEqual(page.status_code, 200)
-        self.assertNotContains(page, 'name="_save"')
+        self.assertContains(page, "saving proposes your change to a reviewer")
+        self.assertNotContains(page, 'name="publication_status"')
         response = self.client.post(url, gift_form(self.published, item="Forged watch"))
-        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.status_code, 302)
         self.published.refresh_from_db()
         self.assertEqual(self.published.item, "Gold watch")
+        self.assertNotContains(self.client.get("/gifts/"), "Forged watch")
 
     def test_editor_cannot_delete_a_published_record(self):
         url = reverse("admin:giftapp_gift_delete", args=[self.published.pk])

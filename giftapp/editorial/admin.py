@@ -2,7 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +17,7 @@ from ..models import (
     Leader,
     LeaderRedirect,
     LinkStatus,
+    ProposedChange,
     RegisterEntry,
     SanctionsFlag,
     SanctionsRegime,
@@ -54,7 +58,106 @@ class FoldedSearchMixin:
         return results, may_have_duplicates
 
 
-class PublicationAdminMixin:
+class ReviewedChangeMixin:
+    """What the public site shows changes only when a reviewer changes it.
+
+    An editor's save of a record the public site shows (`workflow.needs_review`) becomes a
+    proposed change for a reviewer, and the record stays as it was; its inline rows follow
+    their own rules. Nothing the public site shows is deleted, nor reverted from history by
+    an editor."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            request.proposing = workflow.needs_review(request.user, obj)
+        return obj
+
+    def proposing(self, request):
+        return getattr(request, "proposing", False)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.may_delete(obj)
+
+    def get_deleted_objects(self, objs, request):
+        """The delete page and the bulk delete refuse records the public site shows."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [record for record in objs if not workflow.may_delete(record)]
+        if refused and super().has_delete_permission(request):
+            # The role may delete these records, just not these ones: say why below.
+            perms_needed.discard(self.model._meta.verbose_name)
+        for record in refused:
+            shown = workflow.public_references(record, limit=3)
+            why = "; ".join(f"the published {kind} “{other}”" for kind, other in shown)
+            protected.append(
+                f"“{record}”: shown on the public site"
+                + (f" by {why}" if why else "")
+                + " (retract a published record instead)"
+            )
+        return deleted, counts, perms_needed, protected
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and self.proposing(request):
+            obj = self.get_object(request, unquote(object_id))
+            waiting = ProposedChange.objects.pending().for_record(obj).count()
+            self.message_user(
+                request,
+                "The public site shows this record: saving proposes your change to a "
+                "reviewer, and the record stays as it is until one applies it."
+                + (f" {waiting} proposed change(s) already wait." if waiting else ""),
+                messages.INFO,
+            )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if change and self.proposing(request):
+            request.proposal = workflow.propose(request.user, obj, form)
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change and self.proposing(request):
+            # The record's own links wait in the proposal; inline rows save by their rules.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def log_change(self, request, obj, message):
+        if self.proposing(request):
+            proposal = getattr(request, "proposal", None)
+            message = f"Proposed change #{proposal.pk}" if proposal else "Saved without changes"
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not self.proposing(request):
+            return super().response_change(request, obj)
+        proposal = getattr(request, "proposal", None)
+        if proposal is None:
+            self.message_user(request, f"Nothing to propose: “{obj}” is unchanged.")
+        else:
+            self.message_user(
+                request,
+                f"Your change to “{obj}” waits for a reviewer (proposed change "
+                f"#{proposal.pk}); the public site shows the record as it was.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(request.path)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting is a change: the history page may be viewable, the revert not.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is None
+                or not self.has_change_permission(request, obj)
+                or self.proposing(request)
+            ):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class PublicationAdminMixin(ReviewedChangeMixin):
     """The editorial workflow, enforced on the server for a publishable model's admin:
     the change form, the actions, crafted POSTs and reverts from history."""
 
@@ -64,16 +167,12 @@ class PublicationAdminMixin:
     def has_review_permission(self, request):
         return workflow.is_reviewer(request.user)
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and workflow.may_edit(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and workflow.may_delete(obj)
-
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "retracted_at"]
         if not workflow.is_reviewer(request.user):
             fields.append("retraction_reason")
+            if obj is not None and obj.publication_status not in workflow.EDITABLE_BY_EDITORS:
+                fields.append("publication_status")
         return fields
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -82,14 +181,6 @@ class PublicationAdminMixin:
                 (status.value, status.label) for status in workflow.allowed_statuses(request.user)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting is a change: the history page may be viewable, the revert not.
-        if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
-            if obj is None or not self.has_change_permission(request, obj):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def apply_to_each(self, request, queryset, change, done_message):
         """Apply change(record) to each record the user may change; report the outcome."""
@@ -176,7 +267,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReviewedChangeMixin, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "url"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "url", "quote"]
@@ -185,7 +276,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class LeaderAdmin(ReviewedChangeMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     form = LeaderAdminForm
     list_display = ["name", "native_name", "kind", "country", "title", "wikidata_id"]
     list_filter = ["kind", ("country", CountryFilter)]
@@ -451,7 +542,7 @@ class GiftAdmin(PublicationAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SanctionsRegime)
-class SanctionsRegimeAdmin(SimpleHistoryAdmin):
+class SanctionsRegimeAdmin(ReviewedChangeMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "authority", "target_country", "in_force_from", "in_force_to"]
     list_filter = ["authority"]
     search_fields = ["code", "name", "authority", "legal_basis"]
@@ -588,3 +679,90 @@ class GiftLinkAdmin(RecordOfWorkAdmin):
     )
     def reject_selected(self, request, queryset):
         self._decide(request, queryset, LinkStatus.REJECTED, "marked as not the same gift")
+
+
+@admin.register(ProposedChange)
+class ProposedChangeAdmin(admin.ModelAdmin):
+    """Editors' changes to what the public site shows: the editorial roles read them,
+    reviewers apply or reject them."""
+
+    list_display = ["__str__", "kind", "changes_in_words", "proposed_by", "proposed_at", "status"]
+    list_select_related = ["content_type", "proposed_by"]
+    list_filter = ["status", "content_type"]
+    search_fields = ["record_label"]
+    readonly_fields = [
+        "record_link",
+        "changes_in_words",
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "base_version",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    fields = readonly_fields
+    actions = ["apply_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("giftapp.change_gift")
+
+    def has_review_permission(self, request):
+        return workflow.is_reviewer(request.user)
+
+    @admin.display(description="kind")
+    def kind(self, proposal):
+        return proposal.content_type.name
+
+    @admin.display(description="record")
+    def record_link(self, proposal):
+        url = reverse(
+            f"admin:giftapp_{proposal.content_type.model}_change", args=[proposal.object_id]
+        )
+        return format_html('<a href="{}">{}</a>', url, proposal.record_label)
+
+    @admin.display(description="changes")
+    def changes_in_words(self, proposal):
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>: {} → {}</p>",
+            ((field, before, after) for field, before, after in proposal.summary),
+        )
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for proposal in queryset.select_related("content_type", "proposed_by"):
+            problem = decide(proposal)
+            if problem:
+                self.message_user(request, problem, messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} proposed change(s) {done_message}.")
+
+    @admin.action(description="Apply the selected changes", permissions=["review"])
+    def apply_selected(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda proposal: workflow.apply_proposal(proposal, request.user),
+            "applied",
+        )
+
+    @admin.action(description="Reject the selected changes", permissions=["review"])
+    def reject_selected(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda proposal: workflow.reject_proposal(proposal, request.user),
+            "rejected",
+        )

@@ -16,7 +16,7 @@ from ..importers.report import summary_lines
 from ..models import Gift, Leader, PendingImport, SanctionsFlag, Visit
 from .duplicates import possible_duplicates
 from .forms import ImportUploadForm
-from .workflow import is_reviewer, review_queue
+from .workflow import is_reviewer, pending_proposals, review_queue
 
 QUALITY_SAMPLE = 50
 
@@ -51,6 +51,7 @@ class RegistryAdminSite(admin.AdminSite):
         context = self.each_context(request) | {
             "title": "Review queue",
             "queue": review_queue(),
+            "proposals": pending_proposals(),
         }
         return TemplateResponse(request, "admin/review_queue.html", context)
 

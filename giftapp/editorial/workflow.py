@@ -1,27 +1,36 @@
-"""The editorial workflow: roles, who may move a record to which status, and leader merges
-and splits.
+"""The editorial workflow: roles, who may move a record to which status, proposed changes,
+and leader merges and splits.
 
 Editors create and edit drafts and submit them for review; reviewers publish, retract and
-change published records. The rules live here so that the admin, its actions and the
-importers all ask the same questions.
+change published records. An editor's change to anything the public site shows (a published
+or retracted record, or a leader or source a published record displays) becomes a proposed
+change, which a reviewer applies or rejects. The rules live here so that the admin, its
+actions and the importers all ask the same questions.
 """
 
 from collections import Counter
 from datetime import date
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import (
     Gift,
     Leader,
     LeaderRedirect,
+    ProposalStatus,
+    ProposedChange,
     PublicationStatus,
+    Publishable,
     RegisterEntry,
     SanctionsFlag,
+    SanctionsRegime,
+    Source,
     Visit,
+    record_version,
 )
 from ..models.base import EDITABLE_BY_EDITORS, REVIEW_PERMISSION, is_reviewer
 from ..text import fold
@@ -77,19 +86,170 @@ def allowed_statuses(user):
     return list(EDITABLE_BY_EDITORS)
 
 
-def may_edit(user, record):
-    """Editors change drafts and records in review; reviewers change anything."""
-    return (
-        record is None
-        or record.pk is None
-        or is_reviewer(user)
-        or (record.publication_status in EDITABLE_BY_EDITORS)
-    )
+def public_references(record, limit=5):
+    """The published records that point to `record`, as [(kind, record)], at most `limit`:
+    what the public site shows of it besides its own page. A query per kind."""
+    published = PublicationStatus.PUBLISHED
+    if isinstance(record, Leader):
+        who = Q(giver=record) | Q(recipient=record) | Q(co_giver=record)
+        places = [
+            ("gift", Gift.objects.filter(who)),
+            ("visit", Visit.objects.filter(Q(visitors=record) | Q(hosts=record))),
+        ]
+    elif isinstance(record, Source):
+        places = [
+            ("gift", Gift.objects.filter(sources=record)),
+            ("visit", Visit.objects.filter(sources=record)),
+            ("sanctions flag", SanctionsFlag.objects.filter(sources=record)),
+        ]
+    elif isinstance(record, Visit):
+        places = [("gift", Gift.objects.filter(visit=record))]
+    elif isinstance(record, Gift):
+        places = [("sanctions flag", SanctionsFlag.objects.filter(gift=record))]
+    elif isinstance(record, SanctionsRegime):
+        places = [("sanctions flag", SanctionsFlag.objects.filter(regime=record))]
+    else:
+        return []
+    found = []
+    for kind, queryset in places:
+        if len(found) < limit:
+            rows = queryset.filter(publication_status=published).distinct().order_by("pk")
+            found += [(kind, row) for row in rows[: limit - len(found)]]
+    if isinstance(record, Source) and len(found) < limit:
+        # Sanctions regimes are reference data, always public.
+        regimes = SanctionsRegime.objects.filter(sources=record).order_by("pk")
+        found += [("sanctions regime", regime) for regime in regimes[: limit - len(found)]]
+    return found
+
+
+def shown_publicly(record):
+    """Whether the public site shows the record: it is published or retracted (its page
+    answers with it, or with its retraction notice), or a published record displays it."""
+    if record is None or record.pk is None:
+        return False
+    if isinstance(record, Publishable):
+        return record.publication_status not in EDITABLE_BY_EDITORS
+    return bool(public_references(record, limit=1))
+
+
+def needs_review(user, record):
+    """Whether `user`'s change to `record` must wait for a reviewer."""
+    return not is_reviewer(user) and shown_publicly(record)
 
 
 def may_delete(record):
-    """Nothing published is deleted: it is retracted, and keeps its URL."""
-    return record is None or record.publication_status in EDITABLE_BY_EDITORS
+    """Nothing published is deleted (it is retracted, and keeps its URL), and nothing a
+    published record points to."""
+    if record is None:
+        return True
+    if isinstance(record, Publishable) and record.publication_status not in EDITABLE_BY_EDITORS:
+        return False
+    return not public_references(record, limit=1)
+
+
+def _shown(value):
+    """A field's value in words, for a proposal's summary."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return "; ".join(str(item) for item in value) or "—"
+    return str(value)[:500]
+
+
+def propose(user, record, form):
+    """Record `form`'s changes to `record` as a proposed change instead of saving them.
+
+    `record` holds the form's values (the admin has put them on it, unsaved); the stored
+    record is the version the proposal is made against. Returns the proposal, or None when
+    the form changed nothing."""
+    names = [name for name in form.changed_data if name in form.cleaned_data]
+    if not names:
+        return None
+    stored = type(record).objects.get(pk=record.pk)
+    changes, summary = {}, []
+    for name in names:
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            new = list(form.cleaned_data[name])
+            changes[name] = sorted(item.pk for item in new)
+            before = list(getattr(stored, name).all())
+        else:
+            new = getattr(record, name)
+            # As the serializers write it (dates, decimals and codes as text), which the
+            # field's to_python reads back.
+            value = field.value_from_object(record)
+            changes[name] = None if value is None else field.value_to_string(record)
+            before = getattr(stored, name)
+        summary.append([str(field.verbose_name), _shown(before), _shown(new)])
+    return ProposedChange.objects.create(
+        record=stored,
+        record_label=str(stored)[:300],
+        changes=changes,
+        summary=summary,
+        base_version=record_version(stored),
+        proposed_by=user,
+    )
+
+
+def _decide(proposal, status, reviewer, note=""):
+    proposal.status = status
+    proposal.decided_by = reviewer
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note
+    proposal.save()
+
+
+@transaction.atomic
+def apply_proposal(proposal, reviewer):
+    """Apply a pending proposal as `reviewer`, or say why not. It applies only to the
+    version of the record it was made against: if the record changed since, the proposal
+    is marked outdated and nothing changes."""
+    if proposal.status != ProposalStatus.PENDING:
+        return f"{proposal} was already decided."
+    model = proposal.content_type.model_class()
+    record = model.objects.select_for_update().filter(pk=proposal.object_id).first()
+    if record is None:
+        _decide(proposal, ProposalStatus.OUTDATED, reviewer, "The record no longer exists.")
+        return f"{proposal}: the record no longer exists."
+    if record_version(record) != proposal.base_version:
+        _decide(proposal, ProposalStatus.OUTDATED, reviewer, "The record changed since.")
+        return (
+            f"“{record}” changed after this change was proposed, so it was not applied: "
+            "the editor can propose it again on the record as it now stands."
+        )
+    links = {}
+    for name, value in proposal.changes.items():
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            links[name] = value
+        else:
+            setattr(record, field.attname, field.to_python(value))
+    changed = [name for name in proposal.changes if name not in links]
+    try:
+        record.full_clean(
+            exclude=[f.name for f in record._meta.concrete_fields if f.name not in changed]
+        )
+    except ValidationError as exc:
+        return f"The change to “{record}” was not applied: {' '.join(exc.messages)}"
+    if isinstance(record, Publishable) and record.is_public:
+        sources = Source.objects.filter(pk__in=links["sources"]) if "sources" in links else None
+        problems = record.publication_problems(sources=sources)
+        if problems:
+            return f"The change to “{record}” was not applied: {' '.join(problems)}"
+    who = proposal.proposed_by.get_username() if proposal.proposed_by else "a former editor"
+    record._change_reason = f"Proposed by {who}, applied by {reviewer.get_username()}"
+    record.save()
+    for name, pks in links.items():
+        getattr(record, name).set(pks)
+    _decide(proposal, ProposalStatus.APPLIED, reviewer)
+    return None
+
+
+def reject_proposal(proposal, reviewer, note=""):
+    if proposal.status != ProposalStatus.PENDING:
+        return f"{proposal} was already decided."
+    _decide(proposal, ProposalStatus.REJECTED, reviewer, note)
+    return None
 
 
 def submit_for_review(record):
@@ -206,7 +366,8 @@ def split_leader(leader, spellings, name):
 
 
 def review_queue():
-    """Records waiting for a reviewer, oldest first within each kind (three queries)."""
+    """Records waiting for a reviewer, oldest first within each kind (three queries); the
+    proposed changes are listed apart (`pending_proposals`)."""
     in_review = PublicationStatus.IN_REVIEW
     return {
         "gifts": Gift.objects.filter(publication_status=in_review)
@@ -217,3 +378,8 @@ def review_queue():
         .select_related("gift", "regime")
         .order_by("updated_at"),
     }
+
+
+def pending_proposals():
+    """Proposed changes waiting for a reviewer, oldest first."""
+    return ProposedChange.objects.pending().select_related("content_type", "proposed_by")

@@ -248,8 +248,9 @@ class References:
 
     def add_spellings(self):
         """Keep the new spellings of leaders that existed before the import as aliases
-        (none when the file was imported before: an unchanged file changes nothing)."""
-        if self.importer.file_seen:
+        (none when the file was imported before: an unchanged file changes nothing; none
+        from an editor's import, as a leader from before it may be on public pages)."""
+        if self.importer.file_seen or not self.importer.reviewer:
             return
         added = {ref: s for ref, (_h, s) in self.book.aliases_added.items() if ref > 0}
         leaders = list(Leader.objects.filter(pk__in=added))

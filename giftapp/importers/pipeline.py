@@ -730,7 +730,9 @@ class Importer:
             leader.search_text = fold_all(*leader.all_names())
             if leader.pk and leader.import_batch_id == self.result.batch.pk:
                 grown.append(leader)
-            elif leader.pk:
+            elif leader.pk and self.reviewer:
+                # A leader from before the import may be on public pages: an editor's
+                # import leaves it as it is (the row keeps the spelling).
                 self._respelt[leader.pk] = leader
         self._book.aliases_added.clear()
         if grown:

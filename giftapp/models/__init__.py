@@ -4,6 +4,7 @@
 - imports: import batches and uploads awaiting confirmation;
 - sources, leaders, visits, gifts, sanctions: the records the public reads;
 - links: two registers' records of the same gift;
+- proposals: editors' changes to what the public site shows, waiting for a reviewer;
 - aggregates: counts kept by PostgreSQL triggers.
 
 Everything is importable from `giftapp.models`, as Django and the migrations expect.
@@ -46,6 +47,7 @@ from .gifts import (
 from .imports import EntryStatus, ImportBatch, PendingImport, RegisterEntry
 from .leaders import Leader, LeaderRedirect
 from .links import MERGED_REASON, GiftLink, LinkStatus, merged
+from .proposals import ProposalStatus, ProposedChange, record_version
 from .sanctions import FlagStatus, SanctionsFlag, SanctionsFlagQuerySet, SanctionsRegime
 from .sources import Source, source_url_problem
 from .visits import Visit, VisitKind, VisitQuerySet
@@ -75,6 +77,8 @@ __all__ = [
     "LinkStatus",
     "OneOf",
     "PendingImport",
+    "ProposalStatus",
+    "ProposedChange",
     "PublicationStatus",
     "Publishable",
     "PublishableQuerySet",
@@ -97,5 +101,6 @@ __all__ = [
     "overlapping",
     "period_end",
     "publishable_countries",
+    "record_version",
     "unique_slug",
 ]

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -473,3 +475,13 @@ class Gift(TimeStamped, Publishable):
             self.giver_title,
             self.recipient_title,
         )
+
+
+@receiver(pre_delete, sender=Visit)
+def unlink_gifts_with_history(sender, instance, **kwargs):
+    """Deleting a visit unlinks its gifts one save at a time, so each gift's history says
+    when and why it lost its visit (the foreign key's SET NULL would write no history)."""
+    for gift in instance.gifts.all():
+        gift.visit = None
+        gift._change_reason = f"Unlinked: its visit “{instance}” was deleted."
+        gift.save()
