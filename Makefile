@@ -24,7 +24,10 @@ demo: install
 	$(DEMO_ENV) $(UV) run python manage.py load_demo
 	$(DEMO_ENV) $(UV) run python manage.py load_registers
 	$(DEMO_ENV) $(UV) run python manage.py create_local_admin
-	$(DEMO_ENV) $(UV) run python manage.py runserver 127.0.0.1:$(DEMO_PORT)
+	@# The background worker (the admin's import checks and imports) stops with the server.
+	$(DEMO_ENV) $(UV) run python manage.py db_worker --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(DEMO_ENV) $(UV) run python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
 test: install
 	$(TEST_ENV) $(UV) run pytest $(PYTEST_ARGS)

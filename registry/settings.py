@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "giftapp",
 ]
 
@@ -159,6 +160,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The gift list's queries are short; PostgreSQL's JIT compiler spends longer compiling
     # some of them than running them.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A second connection to the same database, for what a background task reports while
+    # its own transaction is open (an import's progress); tests use the one test database.
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 if DATABASES["default"]["ENGINE"] not in (
     "django.db.backends.postgresql",
     "django.db.backends.sqlite3",
@@ -189,6 +193,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Background tasks (the admin's import checks and imports) are queued in the database and
+# run by `manage.py db_worker` (django-tasks-db), which `make serve` and `make demo` start.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Public pages are cached whole and invalidated on every change (giftapp/cache.py).
 REGISTRY_PAGE_CACHE = envbool("REGISTRY_PAGE_CACHE", True)

@@ -1,4 +1,4 @@
-import datetime
+import csv
 import io
 
 from django.conf import settings
@@ -9,13 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 
-from ..importers.pipeline import ImportFileError, run_import
-from ..importers.report import summary_lines
 from ..models import Gift, Leader, PendingImport, SanctionsFlag, Visit
 from .duplicates import possible_duplicates
 from .forms import ImportUploadForm
+from .tasks import check_upload, import_upload, purge_stale_uploads
 from .workflow import is_reviewer, pending_proposals, review_queue
 
 QUALITY_SAMPLE = 50
@@ -36,6 +34,11 @@ class RegistryAdminSite(admin.AdminSite):
                 name="possible_duplicates",
             ),
             path("import/", self.admin_view(self.import_view), name="import_gifts"),
+            path(
+                "import/<int:pk>/",
+                self.admin_view(self.import_status_view),
+                name="import_gifts_status",
+            ),
             path(
                 "import/<int:pk>/confirm/",
                 self.admin_view(self.import_confirm_view),
@@ -119,74 +122,86 @@ class RegistryAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/possible_duplicates.html", context)
 
     def import_view(self, request):
-        """Upload a register file and see the dry-run report; confirming imports it."""
+        """Upload a register file; its check runs in the background (tasks.py)."""
         if not request.user.has_perm("giftapp.add_gift"):
             raise PermissionDenied
+        purge_stale_uploads()
         reviewer = is_reviewer(request.user)
         form = ImportUploadForm(request.POST or None, request.FILES or None, reviewer=reviewer)
-        context = self.each_context(request) | {"title": "Import a register", "form": form}
         if request.method == "POST" and form.is_valid():
-            purge_stale_uploads()
             upload = form.cleaned_data["file"]
+            content = upload.read()
             pending = PendingImport.objects.create(
                 user=request.user,
                 file_name=upload.name[:300],
                 format=form.cleaned_data["format"],
                 publish=form.cleaned_data.get("publish", False),
-                content=upload.read(),
+                content=content,
+                rows=count_rows(content),
             )
-            result = self._run(request, pending, dry_run=True)
-            context |= {"pending": pending, "result": result}
-        return TemplateResponse(request, "admin/import_gifts.html", context)
-
-    def import_confirm_view(self, request, pk):
-        purge_stale_uploads()
-        pending = PendingImport.objects.filter(pk=pk, user=request.user).first()
-        if pending is None:
-            if PendingImport.objects.filter(pk=pk).exists():
-                raise Http404("No upload of yours has this number.")
-            messages.error(
-                request,
-                "This upload is no longer waiting: uploads not confirmed within "
-                f"{settings.REGISTRY_PENDING_IMPORT_HOURS} hours are discarded. Upload the "
-                "file again.",
-            )
-            return redirect("admin:import_gifts")
-        if request.method != "POST":
-            return redirect("admin:import_gifts")
-        result = self._run(request, pending, dry_run=False)
-        if result is not None and result.written:
-            pending.delete()
-            messages.success(request, f"Imported {pending.file_name} as batch #{result.batch.pk}.")
+            check_upload.enqueue(pending.pk)
+            return redirect("admin:import_gifts_status", pending.pk)
         context = self.each_context(request) | {
             "title": "Import a register",
-            "form": ImportUploadForm(reviewer=is_reviewer(request.user)),
-            "result": result,
-            "confirmed": True,
+            "form": form,
+            "uploads": PendingImport.objects.filter(user=request.user).defer("content")[:10],
+            "hours": settings.REGISTRY_PENDING_IMPORT_HOURS,
         }
         return TemplateResponse(request, "admin/import_gifts.html", context)
 
-    def _run(self, request, pending, *, dry_run):
-        try:
-            result = run_import(
-                io.BytesIO(bytes(pending.content)),
-                pending.format,
-                file_name=pending.file_name,
-                user=request.user,
-                publish=pending.publish,
-                skip_invalid=False,
-                dry_run=dry_run,
+    def _upload(self, request, pk):
+        """The user's own upload, or None when it was discarded; another's is a 404."""
+        purge_stale_uploads()
+        pending = PendingImport.objects.filter(pk=pk, user=request.user).defer("content").first()
+        if pending is None and PendingImport.objects.filter(pk=pk).exists():
+            raise Http404("No upload of yours has this number.")
+        if pending is None:
+            messages.error(
+                request,
+                "This upload is no longer waiting: uploads are discarded "
+                f"{settings.REGISTRY_PENDING_IMPORT_HOURS} hours after they were made. "
+                "Upload the file again.",
             )
-        except ImportFileError as exc:
-            messages.error(request, str(exc))
-            pending.delete()
-            return None
-        result.lines = summary_lines(result, detail_limit=500)
-        return result
+        return pending
+
+    def import_status_view(self, request, pk):
+        """An upload's page: its progress while a task runs, then its report."""
+        if not request.user.has_perm("giftapp.add_gift"):
+            raise PermissionDenied
+        pending = self._upload(request, pk)
+        if pending is None:
+            return redirect("admin:import_gifts")
+        context = self.each_context(request) | {
+            "title": f"Import {pending.file_name}",
+            "pending": pending,
+            "refresh_seconds": 2 if pending.running else None,
+        }
+        return TemplateResponse(request, "admin/import_status.html", context)
+
+    def import_confirm_view(self, request, pk):
+        """Confirm a checked upload: its import runs in the background."""
+        if not request.user.has_perm("giftapp.add_gift"):
+            raise PermissionDenied
+        pending = self._upload(request, pk)
+        if pending is None:
+            return redirect("admin:import_gifts")
+        if request.method != "POST":
+            return redirect("admin:import_gifts_status", pk)
+        # Only a checked, valid upload moves on, and only once (two clicks, one import).
+        moved = PendingImport.objects.filter(
+            pk=pk, state=PendingImport.State.CHECKED, valid=True
+        ).update(state=PendingImport.State.IMPORTING, progress={})
+        if moved:
+            import_upload.enqueue(pk)
+        else:
+            messages.warning(request, "This upload is not waiting for confirmation.")
+        return redirect("admin:import_gifts_status", pk)
 
 
-def purge_stale_uploads():
-    """Discard the uploads nobody confirmed within REGISTRY_PENDING_IMPORT_HOURS: a file
-    waiting for confirmation holds a whole register in the database."""
-    cutoff = timezone.now() - datetime.timedelta(hours=settings.REGISTRY_PENDING_IMPORT_HOURS)
-    PendingImport.objects.filter(created_at__lt=cutoff).delete()
+def count_rows(content):
+    """The data rows of an uploaded CSV file, or None when it cannot be read as one."""
+    try:
+        text = content.decode("utf-8-sig")
+        return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
+    except (UnicodeDecodeError, csv.Error):
+        return None

@@ -17,12 +17,13 @@ The few rows that update an existing draft go through the ORM writer, row by row
 as on SQLite. Everything happens in one transaction: an invalid row (without
 --skip-invalid) or a dry run rolls it all back.
 
-A large import into tables that hold fewer rows than it adds (a registry loaded from an
-export, say) sets their secondary indexes and foreign keys aside while it writes, and
-builds and checks them again right after (set_aside): one sort per index and one join
-per key instead of a million index insertions and key lookups. Until the import commits,
-those tables, and the tables their keys point to (users, import batches), are locked to
-everyone else.
+An offline import (`import_gifts --offline`: a registry loaded from an export while the
+site is not serving) that is large, into tables holding fewer rows than it adds, sets their
+secondary indexes and foreign keys aside while it writes, and builds and checks them again
+right after (set_aside): one sort per index and one join per key instead of a million index
+insertions and key lookups. Until the import commits, those tables, and the tables their
+keys point to (users, import batches), are locked to everyone else, readers included: so
+no other import does it, and the admin's never.
 """
 
 import json
@@ -369,7 +370,7 @@ class References:
         model's fields to SQL expressions over the temporary table."""
         importer = self.importer
         fields = {f.attname for f in model._meta.concrete_fields}
-        with set_aside(large_into(cursor, (model, model.history.model), n)):
+        with set_aside(large_into(cursor, (model, model.history.model), n, importer.offline)):
             insert_select(
                 cursor,
                 model,
@@ -440,10 +441,11 @@ def holds_fewer_rows(cursor, table, n):
     return cursor.fetchone()[0] < n
 
 
-def large_into(cursor, models, n):
+def large_into(cursor, models, n, offline):
     """The tables of the models that an import of n rows should write with their indexes
-    set aside: those that hold fewer rows than it adds, when it adds many."""
-    if n < SET_ASIDE_MIN_ROWS:
+    set aside: those that hold fewer rows than it adds, when it adds many, and only
+    offline (the site not serving): setting them aside locks them to readers."""
+    if not offline or n < SET_ASIDE_MIN_ROWS:
         return []
     tables = [model._meta.db_table for model in models]
     return [table for table in tables if holds_fewer_rows(cursor, table, n)]
@@ -617,7 +619,9 @@ class PostgresImport:
                 "WHERE existing_id IS NULL AND id IS NULL",
                 [sequence],
             )
-        aside = large_into(cursor, (Gift, Gift.sources.through, Gift.history.model), new)
+        aside = large_into(
+            cursor, (Gift, Gift.sources.through, Gift.history.model), new, self.importer.offline
+        )
         # The facet aggregates are kept by the gifts' trigger, once for the one statement
         # that inserts them all: cheaper than recounting every gift (facets.deferred).
         with set_aside(aside):

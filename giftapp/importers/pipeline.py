@@ -117,8 +117,19 @@ def get_adapter(name):
 
 
 class Importer:
-    def __init__(self, format, *, user=None, publish=False, skip_invalid=False, dry_run=False):
+    def __init__(
+        self,
+        format,
+        *,
+        user=None,
+        publish=False,
+        skip_invalid=False,
+        dry_run=False,
+        offline=False,
+    ):
         self.adapter = get_adapter(format)
+        # May lock the tables it writes to readers, for speed (bulk.set_aside).
+        self.offline = offline
         self.has_titles = getattr(self.adapter, "has_titles", True)
         self.user = user
         # The command line runs as the operator, who is trusted; in the admin, a reviewer.
@@ -646,8 +657,9 @@ class Importer:
         return "imported"
 
     def _write_flags(self, gift, entry):
-        """Add or change the row's flags; an import never removes a flag. New flags are
-        drafts: a file carries no provisions or allegation."""
+        """Add or change the row's flags; an import never removes a flag, nor changes a
+        published or retracted one (a draft gift may carry one: a reviewer changes it).
+        New flags are drafts: a file carries no provisions or allegation."""
         if not entry.flags:
             return
         current = {flag.regime.code: flag for flag in gift.flags.select_related("regime")}
@@ -657,6 +669,9 @@ class Importer:
                 flag = SanctionsFlag(gift=gift, regime=self.regimes[code], status=status)
                 flag.import_batch = self.result.batch
                 outcome = "created"
+            elif flag.status != status and flag.publication_status not in EDITABLE_BY_EDITORS:
+                self.result.counts["flags"]["conflict"] += 1
+                continue
             elif flag.status != status:
                 flag.status = status
                 outcome = "updated"
@@ -839,6 +854,7 @@ def run_import(
     dry_run=False,
     progress=None,
     copy=None,
+    offline=False,
 ):
     """Import a binary CSV file. Returns the Result; writes nothing when a row is invalid
     (unless skip_invalid) or on a dry run.
@@ -846,9 +862,16 @@ def run_import(
     The rows are validated once, here in Python, and written by one of two writers: COPY
     and set-based SQL where the database has them (bulk.py), the ORM a chunk at a time
     elsewhere. `copy` chooses the writer instead of the database (True needs PostgreSQL);
-    both write the same registry (tests/test_import_parity.py)."""
+    both write the same registry (tests/test_import_parity.py). `offline` lets a large
+    import lock the tables it writes to, readers included, for speed: only for a load while
+    the site is not serving."""
     importer = Importer(
-        format, user=user, publish=publish, skip_invalid=skip_invalid, dry_run=dry_run
+        format,
+        user=user,
+        publish=publish,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        offline=offline,
     )
     sha = file_sha256(binary)
     result = importer.result

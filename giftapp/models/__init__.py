@@ -44,7 +44,7 @@ from .gifts import (
     period_end,
     publishable_countries,
 )
-from .imports import EntryStatus, ImportBatch, PendingImport, RegisterEntry
+from .imports import EntryStatus, ImportBatch, PendingImport, RegisterEntry, UploadState
 from .leaders import Leader, LeaderRedirect
 from .links import MERGED_REASON, GiftLink, LinkStatus, merged
 from .proposals import ProposalStatus, ProposedChange, record_version
@@ -93,6 +93,7 @@ __all__ = [
     "VisitCountry",
     "VisitKind",
     "VisitQuerySet",
+    "UploadState",
     "date_precision_error",
     "gift_rule_errors",
     "gift_search_text",

@@ -34,24 +34,66 @@ class ImportBatch(models.Model):
         return reverse("admin:giftapp_importbatch_change", args=[self.pk])
 
 
-class PendingImport(models.Model):
-    """An uploaded register file between its dry run and the editor's confirmation.
+class UploadState(models.TextChoices):
+    CHECKING = "checking", "Being checked"
+    CHECKED = "checked", "Checked: waiting for confirmation"
+    IMPORTING = "importing", "Being imported"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Not imported"
 
-    Kept in the database so that any app server can finish what another one started.
+
+class PendingImport(models.Model):
+    """A register file uploaded in the admin, from its check (a dry run) to its import.
+
+    Both run as background tasks (`editorial/tasks.py`), taken from the database by the
+    `db_worker` command, so a large file never holds a web request; the task writes its
+    progress and its report here, and the upload's page shows them. Kept in the database
+    so that any app server can show what any worker did. The file's bytes are dropped once
+    it is imported; uploads are discarded REGISTRY_PENDING_IMPORT_HOURS after they were
+    made, whatever became of them.
     """
 
+    State = UploadState
+    RUNNING = (UploadState.CHECKING, UploadState.IMPORTING)
+
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     file_name = models.CharField(max_length=300)
     format = models.CharField(max_length=40)
     publish = models.BooleanField(default=False)
     content = models.BinaryField()
+    rows = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The file's data rows, counted at upload."
+    )
+    state = models.CharField(
+        max_length=10, choices=UploadState.choices, default=UploadState.CHECKING
+    )
+    progress = models.JSONField(
+        default=dict, blank=True, help_text="What the running task has done: phase and rows."
+    )
+    report = models.JSONField(
+        default=list, blank=True, help_text="The check's or the import's report, line by line."
+    )
+    valid = models.BooleanField(default=False, help_text="Whether the check found every row valid.")
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=UploadState.values), name="pendingimport_state_valid"
+            )
+        ]
 
     def __str__(self):
         return f"{self.file_name} ({self.format}), uploaded {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self):
+        return self.state in self.RUNNING
 
 
 class EntryStatus(models.TextChoices):

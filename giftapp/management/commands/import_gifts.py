@@ -65,8 +65,16 @@ class Command(BaseCommand):
             "--rejects", type=Path, help="Write the bad rows, with a reason, to this CSV."
         )
         parser.add_argument("--user", help="The account the import is recorded under.")
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="The site is not serving: a large import may lock the tables it loads, "
+            "readers included, to load several times faster (a new database, a restore).",
+        )
 
-    def handle(self, *args, file, format, dry_run, publish, skip_invalid, rejects, user, **opts):
+    def handle(
+        self, *args, file, format, dry_run, publish, skip_invalid, rejects, user, offline, **opts
+    ):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         account = None
@@ -89,6 +97,7 @@ class Command(BaseCommand):
                     skip_invalid=skip_invalid,
                     dry_run=dry_run,
                     progress=progress,
+                    offline=offline,
                 )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
