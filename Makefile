@@ -8,7 +8,7 @@ DEMO_ENV = DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 TEST_ENV = DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789 \
 	ALLOWED_HOSTS=localhost,127.0.0.1 SECURE_SSL_REDIRECT=false
 
-.PHONY: install demo test lint serve backup restore
+.PHONY: install demo test fuzz lint serve backup restore
 
 PORT ?= 8000
 DEMO_PORT ?= 8000
@@ -31,6 +31,10 @@ demo: install
 
 test: install
 	$(TEST_ENV) $(UV) run pytest $(PYTEST_ARGS)
+
+# The hostile-input tests with 910 generated examples a group: over 10,000 requests.
+fuzz: install
+	FUZZ_EXAMPLES=910 $(TEST_ENV) $(UV) run pytest tests/test_hostile_input.py $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run ruff check .

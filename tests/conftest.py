@@ -1,3 +1,4 @@
+import sys
 from collections import Counter
 
 import pytest
@@ -72,6 +73,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    hostile = sys.modules.get("tests.test_hostile_input")
+    SENT = hostile.SENT if hostile else {"requests": 0}
+    if SENT["requests"]:
+        terminalreporter.write_sep("-", "hostile input")
+        terminalreporter.write_line(
+            f"{SENT['requests']:,} generated and hostile requests; "
+            f"{SENT['5xx']} answered with a server error"
+        )
     deselected = config.stash.get(DESELECTED, None)
     if deselected:
         terminalreporter.write_sep("-", "left out on SQLite: they need PostgreSQL")

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -36,7 +37,8 @@ from .factories import make_regime, make_staff
 from .pages_support import SITE_SCRIPT
 from .test_import_registry_csv import row as registry_row
 
-# 60 examples per group keeps the suite fast; FUZZ_EXAMPLES=2000 searches harder.
+# 60 examples per group keeps the suite fast (some 700 requests); `make fuzz` draws 910 a
+# group, over 10,000 requests.
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
     deadline=None,
@@ -148,9 +150,16 @@ def query_strings(draw):
     return "&".join(draw(st.permutations(parts)))
 
 
+# Every request the hostile-input tests send, and how many a server error answered: the
+# summary of the run prints them (tests/conftest.py).
+SENT = Counter()
+
+
 def fetch(client, url):
     """GET the URL and read the whole body (exports stream: errors surface while read)."""
     response = client.get(url)
+    SENT["requests"] += 1
+    SENT["5xx"] += response.status_code >= 500
     if response.streaming:
         response.body = b"".join(response.streaming_content)
     else:
