@@ -18,7 +18,15 @@ from giftapp.importers.pipeline import run_import
 from giftapp.importers.titles import gift_title
 from giftapp.models import Gift, PendingImport, ProposedChange, Source
 
-from .factories import make_flag, make_gift, make_leader, make_regime, make_source, make_user
+from .factories import (
+    make_flag,
+    make_gift,
+    make_leader,
+    make_regime,
+    make_source,
+    make_user,
+    make_visit,
+)
 from .test_import_admin import DATABASES, run_tasks, upload
 from .test_import_registry_csv import csv_bytes, row
 from .test_proposed_changes import leader_form, source_form
@@ -186,8 +194,6 @@ class SecurityReviewFindings(TestCase):
 
 
 def make_visit_for(gift):
-    from .factories import make_visit
-
     visit = make_visit(publication_status="draft")
     Gift.objects.filter(pk=gift.pk).update(visit=visit)
     return visit

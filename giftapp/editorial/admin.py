@@ -70,6 +70,7 @@ class ReviewedChangeMixin:
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             request.proposing = workflow.needs_review(request.user, obj)
+            request.proposed_for = obj
         return obj
 
     def proposing(self, request):
@@ -98,8 +99,7 @@ class ReviewedChangeMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and self.proposing(request):
-            obj = self.get_object(request, unquote(object_id))
-            waiting = ProposedChange.objects.pending().for_record(obj).count()
+            waiting = ProposedChange.objects.pending().for_record(request.proposed_for).count()
             self.message_user(
                 request,
                 "The public site shows this record: saving proposes your change to a "

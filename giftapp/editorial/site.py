@@ -1,4 +1,3 @@
-import csv
 import io
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from ..importers.reading import count_rows
 from ..models import Gift, Leader, PendingImport, SanctionsFlag, Visit
 from .duplicates import possible_duplicates
 from .forms import ImportUploadForm
@@ -137,7 +137,7 @@ class RegistryAdminSite(admin.AdminSite):
                 format=form.cleaned_data["format"],
                 publish=form.cleaned_data.get("publish", False),
                 content=content,
-                rows=count_rows(content),
+                rows=count_rows(io.BytesIO(content)),
             )
             check_upload.enqueue(pending.pk)
             return redirect("admin:import_gifts_status", pending.pk)
@@ -196,12 +196,3 @@ class RegistryAdminSite(admin.AdminSite):
         else:
             messages.warning(request, "This upload is not waiting for confirmation.")
         return redirect("admin:import_gifts_status", pk)
-
-
-def count_rows(content):
-    """The data rows of an uploaded CSV file, or None when it cannot be read as one."""
-    try:
-        text = content.decode("utf-8-sig")
-        return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
-    except (UnicodeDecodeError, csv.Error):
-        return None

@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # The report's longest list of problems: the rest are counted, not listed.
 REPORT_PROBLEMS = 500
+# What a task writes back to its upload (never the file's bytes again, unless to drop them).
+OUTCOME_FIELDS = ["state", "report", "valid", "progress", "batch", "updated_at"]
 # How often a running task writes its progress, in seconds.
 PROGRESS_EVERY = 1.0
 # An upload still being checked or imported this long after it was made was abandoned (its
@@ -108,7 +110,8 @@ def _run(pk, *, dry_run):
             "The import stopped on an error of the registry's own, and wrote nothing. "
             "The operators have the details in the worker's log."
         ]
-        pending.save()
+        pending.progress = {}
+        pending.save(update_fields=OUTCOME_FIELDS)
         raise
     else:
         pending.report = summary_lines(result, detail_limit=REPORT_PROBLEMS)
@@ -118,11 +121,13 @@ def _run(pk, *, dry_run):
         elif pending.valid:
             pending.state = UploadState.IMPORTED
             pending.batch = result.batch if result.written else None
-            pending.content = b""  # the batch keeps its SHA-256; the bytes are not needed
         else:
             pending.state = UploadState.FAILED
     pending.progress = {}
-    pending.save()
+    dropped = pending.state == UploadState.IMPORTED  # the batch keeps the file's SHA-256
+    if dropped:
+        pending.content = b""
+    pending.save(update_fields=OUTCOME_FIELDS + ["content"] * dropped)
     return pending.state
 
 

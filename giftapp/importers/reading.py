@@ -40,6 +40,20 @@ def file_sha256(binary):
     return digest.hexdigest()
 
 
+def count_rows(binary):
+    """The data rows of a binary CSV file (records after the header), or None when it cannot
+    be read as UTF-8 CSV: for a progress bar's total. Rewinds the file."""
+    try:
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        try:
+            return max(sum(1 for _ in csv.reader(text)) - 1, 0)
+        finally:
+            text.detach()
+            binary.seek(0)
+    except (UnicodeDecodeError, csv.Error):
+        return None
+
+
 @contextmanager
 def csv_reader(binary, adapter, result):
     """A csv reader of a binary CSV file, past its header, which is checked against the

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from giftapp.importers.pipeline import FORMATS, REJECT_REASON, ImportFileError, run_import
+from giftapp.importers.reading import count_rows
 from giftapp.importers.report import summary_lines
 
 
@@ -35,14 +36,6 @@ class Progress:
     def close(self):
         for bar in self.bars.values():
             bar.close()
-
-
-def count_rows(path):
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
-    except (UnicodeDecodeError, csv.Error):
-        return None
 
 
 class Command(BaseCommand):
@@ -85,7 +78,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {user!r}.") from None
         progress = None
         if sys.stderr.isatty() and opts.get("verbosity", 1) > 0:
-            progress = Progress(count_rows(file), sys.stderr)
+            with open(file, "rb") as binary:
+                progress = Progress(count_rows(binary), sys.stderr)
         try:
             with open(file, "rb") as binary:
                 result = run_import(
