@@ -11,18 +11,29 @@ in the cache. With a cache in each process's own memory (the default) it lives i
 database: a sequence on PostgreSQL (migration 0008), a one-row table on SQLite (0017). One
 tiny query per request, and a change made by any process is seen by all the others on
 their next request.
+
+The same version makes the HTTP validators (docs/operations.md, "HTTP caching"): a public
+response's ETag is a digest of the version, the release, the day and its address, so a
+browser or a proxy asking "If-None-Match" is answered 304 before any work is done, and
+every ETag changes with any change to the public data: no purge is needed.
 """
 
 import hashlib
+import os
 import time
+from functools import cache as once
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 from .backends import backend
 
@@ -34,10 +45,21 @@ def _version_in_database():
     return not settings.REDIS_URL
 
 
+# The version this process last read from the database: while the database cannot be
+# reached, pages cached under it are still served (a write cannot happen meanwhile).
+_last_read = None
+
+
 def public_version():
+    global _last_read
     if _version_in_database():
-        with connection.cursor() as cursor:
-            return backend().public_version(cursor)
+        try:
+            with connection.cursor() as cursor:
+                _last_read = backend().public_version(cursor)
+        except (OperationalError, InterfaceError):
+            if _last_read is None:
+                raise
+        return _last_read
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh number after a restart or an eviction is larger than any before it.
@@ -94,6 +116,76 @@ def canonical_query(query, params):
     return urlencode(kept) if changed else None
 
 
+@once
+def release():
+    """A digest of the code, templates and static files being served: the same in every
+    worker of one deployment, another after any change to them (so is every ETag)."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in ("giftapp", "registry", "templates", "static"):
+        for root, dirs, files in os.walk(base / folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                stat = os.stat(os.path.join(root, name))
+                digest.update(f"{root}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def entity_tag(version, address):
+    """The strong ETag of a public response: its data version, release, day and address
+    (bytes; a page may say "today", an export's file name carries the date)."""
+    day = timezone.localdate().isoformat()
+    digest = hashlib.sha256(f"{version} {release()} {day} ".encode() + address).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def shared_cache_control(response):
+    """Cache-Control for a public response: any cache may keep it; a browser asks again
+    each time (cheaply: a 304), a shared cache after REGISTRY_SHARED_CACHE_SECONDS, and may
+    serve it stale while it asks, or while the site cannot answer."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.REGISTRY_SHARED_CACHE_SECONDS,
+        stale_while_revalidate=settings.REGISTRY_STALE_SECONDS,
+        stale_if_error=settings.REGISTRY_STALE_IF_ERROR_SECONDS,
+    )
+    return response
+
+
+def with_validators(request, response, etag):
+    """A public response with its validators and Cache-Control, or the 304 it becomes
+    for a request that already holds it. Never for a response that sets a cookie or
+    varies by one (something personal), nor for an error other than 404 and 410."""
+    if response.cookies or "Cookie" in response.get("Vary", ""):
+        return response
+    if response.status_code == 200:
+        response["ETag"] = etag
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date()
+    if response.status_code in CACHEABLE_STATUSES:
+        shared_cache_control(response)
+    if response.status_code != 200:
+        return response
+    last_modified = parse_http_date_safe(response["Last-Modified"])
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+
+
+def not_modified(request, etag):
+    """The 304 (or 412) answer to a conditional request on the current ETag, or None."""
+    if not ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MATCH" in request.META):
+        return None
+    response = get_conditional_response(request, etag=etag)
+    if response is not None:
+        response["ETag"] = etag
+        if response.status_code == 304:
+            shared_cache_control(response)
+    return response
+
+
 def cache_public_page(view, params=()):
     """Serve a public page from the cache while the public data has not changed.
 
@@ -103,6 +195,10 @@ def cache_public_page(view, params=()):
     page does not read (`params` names those it does), or a value repeated, is first
     redirected to the address without them: junk in a query string makes neither new
     cache entries nor more work, and never reaches the links of a page cached for others.
+
+    With REGISTRY_HTTP_CACHE, every response (exports too) carries its validators and a
+    conditional request for the current version is answered 304 before the cache or the
+    view is asked.
     """
 
     @wraps(view)
@@ -114,21 +210,29 @@ def cache_public_page(view, params=()):
                 return HttpResponseRedirect(
                     f"{request.path}?{cleaned}" if cleaned else request.path
                 )
-        if (
-            not settings.REGISTRY_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or "format" in request.GET
-        ):
+        validate = settings.REGISTRY_HTTP_CACHE
+        store_pages = settings.REGISTRY_PAGE_CACHE and "format" not in request.GET
+        if request.method not in ("GET", "HEAD") or not (validate or store_pages):
             return view(request, *args, **kwargs)
         # The host too: canonical links, "cite this record" and the feeds are written
         # with the address the page was asked for (one of ALLOWED_HOSTS).
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-        key = f"page:{public_version()}:{digest}"
+        address = address.encode("utf-8", "surrogateescape")
+        version = public_version()
+        etag = entity_tag(version, address) if validate else None
+        if validate and (early := not_modified(request, etag)) is not None:
+            return early
+        if not store_pages:
+            response = view(request, *args, **kwargs)
+            return with_validators(request, response, etag)
+        key = f"page:{version}:{hashlib.sha256(address).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            return with_validators(request, cached, etag) if validate else cached
         response = view(request, *args, **kwargs)
+        if validate:
+            # Before the response is stored: the cached copy keeps its Last-Modified.
+            response = with_validators(request, response, etag)
 
         def store(response):
             if (

@@ -19,6 +19,8 @@ from django.http import QueryDict
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .codes import CURRENCY_CHOICES, country_name
 from .counts import facets as facet_counts
@@ -149,6 +151,7 @@ class LongSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{final_attrs}>{options}</select>')
 
 
+@extend_schema_field(OpenApiTypes.STR)  # for the API's schema: an ISO 3166-1 alpha-2 code
 class CountryFilter(django_filters.ChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", country_choices)
@@ -164,6 +167,7 @@ class CountryFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.STR)  # for the API's schema: a slug
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A leader or visit by slug, typed into a text box (a select of thousands would not do)."""
 

@@ -1,13 +1,21 @@
 """/healthz: for load balancers and uptime checks, is this app server able to serve?"""
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import server_error as plain_server_error
 
 logger = logging.getLogger(__name__)
+
+# The database errors that mean it cannot be reached (stopped, restarting, unreachable),
+# as opposed to a bug in a query.
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 @never_cache
@@ -22,3 +30,20 @@ def healthz(request):
         logger.exception("Health check failed: the database did not answer.")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """handler500: 503 with Retry-After when the database cannot be reached (the request
+    may succeed in a moment, and a proxy may serve its stale copy meanwhile), else the
+    plain 500 page. The page's template queries nothing."""
+    if isinstance(sys.exception(), UNAVAILABLE):
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "The database is not answering; try again in a minute."}, status=503
+            )
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return plain_server_error(request)

@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "giftapp",
 ]
 
@@ -201,6 +204,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Public pages are cached whole and invalidated on every change (giftapp/cache.py).
 REGISTRY_PAGE_CACHE = envbool("REGISTRY_PAGE_CACHE", True)
 REGISTRY_PAGE_CACHE_SECONDS = envint("REGISTRY_PAGE_CACHE_SECONDS", 24 * 3600)
+# HTTP caching of the same responses (giftapp/cache.py): validators (ETag, Last-Modified)
+# and 304s, and how long a shared cache (a proxy, a CDN) may keep a public response before
+# it asks again, then serve it stale while it asks (and while the site is down).
+REGISTRY_HTTP_CACHE = envbool("REGISTRY_HTTP_CACHE", True)
+REGISTRY_SHARED_CACHE_SECONDS = envint("REGISTRY_SHARED_CACHE_SECONDS", 60, minimum=0)
+REGISTRY_STALE_SECONDS = envint("REGISTRY_STALE_SECONDS", 600, minimum=0)
+REGISTRY_STALE_IF_ERROR_SECONDS = envint("REGISTRY_STALE_IF_ERROR_SECONDS", 86400, minimum=0)
 # Hours an uploaded register waits in the admin for its confirmation before it is discarded.
 REGISTRY_PENDING_IMPORT_HOURS = envint("REGISTRY_PENDING_IMPORT_HOURS", 24, minimum=1)
 
@@ -298,6 +308,32 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# The read API (/api/v1/, giftapp/api/): anonymous and read-only, so no authentication is
+# read (no session, no CSRF); JSON only; `format` is a gift filter's name, not a renderer's.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Diplomatic Gift Registry API",
+    "DESCRIPTION": "The registry's public records as JSON: the same records, filters and "
+    "visibility as the public pages. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LeaderKindEnum": "giftapp.models.leaders.LeaderKind",
+        "VisitKindEnum": "giftapp.models.visits.VisitKind",
+    },
+}
+
 # Admin login: django-axes locks out a username from an address after repeated failed
 # logins. Unknown usernames count and lock exactly like real ones, so neither the error
 # nor the lockout tells whether an account exists.
@@ -310,6 +346,8 @@ AUTHENTICATION_BACKENDS = [
 # the limit. Cached pages are never counted: only what must be computed afresh.
 REGISTRY_EXPORT_RATE = envrate("REGISTRY_EXPORT_RATE", "20/m")
 REGISTRY_SEARCH_RATE = envrate("REGISTRY_SEARCH_RATE", "60/m")
+# Requests to the read API computed afresh (a cached response is never counted).
+REGISTRY_API_RATE = envrate("REGISTRY_API_RATE", "600/m")
 # The client's address, as for the login lockout (an IPv6 client by its /64).
 RATELIMIT_IP_META_KEY = "registry.security.client_ip"
 

@@ -12,9 +12,12 @@ def favicon(request):
     return redirect(static("img/favicon.svg"))
 
 
+handler500 = health.server_error
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("giftapp.api.urls", namespace="api")),
     path("", include("giftapp.urls")),
 ]

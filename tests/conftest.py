@@ -21,8 +21,8 @@ def _plain_static_storage():
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_page_cache():
-    """Pages render afresh in tests; tests/test_cache.py switches the cache on."""
-    with override_settings(REGISTRY_PAGE_CACHE=False):
+    """Pages render afresh in tests; tests/test_cache.py switches the caches on."""
+    with override_settings(REGISTRY_PAGE_CACHE=False, REGISTRY_HTTP_CACHE=False):
         yield
 
 
@@ -30,7 +30,9 @@ def _no_page_cache():
 def _no_rate_limits():
     """The suite exports and searches far more than a reader would from one address;
     tests/test_rate_limits.py sets the limits it tries."""
-    with override_settings(REGISTRY_EXPORT_RATE=None, REGISTRY_SEARCH_RATE=None):
+    with override_settings(
+        REGISTRY_EXPORT_RATE=None, REGISTRY_SEARCH_RATE=None, REGISTRY_API_RATE=None
+    ):
         yield
 
 

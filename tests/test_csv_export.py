@@ -23,7 +23,7 @@ from django.test import TestCase, TransactionTestCase
 from giftapp.exports import csv_stream as export
 from giftapp.exports import interchange
 from giftapp.filters import GiftFilter
-from giftapp.models import DatePrecision, FlagStatus, Gift, PublicationStatus
+from giftapp.models import DatePrecision, FlagStatus, Gift, PublicationStatus, Source
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_source, make_visit
 
@@ -460,3 +460,49 @@ class HandWrittenExpectationTests(TestCase):
     def test_the_list_export_is_the_hand_written_file(self):
         response = self.client.get("/gifts/?format=csv")
         self.assertEqual(b"".join(response.streaming_content).decode(), self.EXPECTED)
+
+
+@pytest.mark.postgresql("statistics")
+class StaleStatisticsTests(TestCase):
+    """The export's plan does not rest on the tables' statistics: with statistics gathered
+    while the registry was nearly empty, a filter matching thousands of gifts still reads
+    each source once, not once per gift (no subplan run per row)."""
+
+    def test_an_export_straight_after_a_bulk_write_plans_on_what_it_reads(self):
+        make_gift(recipient_country="DE", sources=[make_source()])
+        with connection.cursor() as cursor:  # statistics of a nearly empty registry
+            for table in ("giftapp_gift", "giftapp_gift_sources", "giftapp_source"):
+                cursor.execute(f"ANALYZE {table}")
+        sources = Source.objects.bulk_create(
+            Source(url=f"https://news.example.org/{n}", title=f"Story {n}") for n in range(3000)
+        )
+        gifts = Gift.objects.bulk_create(
+            Gift(item=f"Vase {n}", date=D(2024, 6, 19), giver_country="KP",
+                 recipient_country="US", publication_status=PublicationStatus.PUBLISHED)
+            for n in range(3000)
+        )  # fmt: skip
+        Gift.sources.through.objects.bulk_create(
+            Gift.sources.through(gift_id=gift.pk, source_id=source.pk)
+            for gift, source in zip(gifts, sources, strict=True)
+        )
+        statements = []
+        real_statement = export.copy_statement
+
+        def copy_statement(*args, **kwargs):
+            statements.append(real_statement(*args, **kwargs))
+            return statements[-1]
+
+        filtered = GiftFilter(QueryDict("recipient_country=US")).qs
+        with mock.patch.object(export, "copy_statement", copy_statement):
+            data = exported(filtered, public=True)
+        self.assertEqual(data.count(b"\r\n"), 3001)
+        select = statements[0].removeprefix("COPY (").removesuffix(") TO STDOUT (FORMAT csv)")
+        with connection.cursor() as cursor:  # the ids table lives until the test's end
+            cursor.execute(f"EXPLAIN {select}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("Hash Semi Join", plan)
+        self.assertIn("Seq Scan on export_gift_ids", plan)
+        # The only subplans are the index lookups of a gift with more than two sources:
+        # none reads a whole table once per gift.
+        per_row = plan.partition("SubPlan")[2]
+        self.assertNotIn("Seq Scan", per_row, plan)

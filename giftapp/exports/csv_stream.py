@@ -22,6 +22,8 @@ from . import interchange
 
 # Rows handed on together: about a megabyte of CSV.
 ROWS_PER_CHUNK = 4000
+# The ids of the gifts being exported, for the length of the export.
+EXPORT_IDS = "pg_temp.export_gift_ids"
 
 PUBLISHED = PublicationStatus.PUBLISHED.value
 FORMULA_CODES = ", ".join(str(ord(char)) for char in interchange.FORMULA_STARTS)
@@ -50,17 +52,22 @@ def csv_chunks(queryset, *, public=True, rows_per_chunk=ROWS_PER_CHUNK):
 def _copy_rows(queryset, public, rows_per_chunk):
     connection = connections[queryset.db]
     try:
-        ids_sql, params = queryset.order_by("pk").values("pk").query.sql_with_params()
+        ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # none(), or a filter that can match nothing
         return
-    # OFFSET 0 has PostgreSQL plan the filter on its own, ids first and in order; merged
-    # into the joins it may be applied only after every gift has been joined. COPY takes
-    # no parameters: the filters' values are bound into its text.
-    ids_sql = connection.ops.compose_sql(f"{ids_sql} OFFSET 0", params)
-    statement = copy_statement(ids_sql, public=public)
     with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
         # No parallel plan: every worker would run the whole merge with the sources.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # The filter runs once, into a table whose statistics are gathered now: the plan
+        # of the export never rests on the tables' statistics, which may be stale (just
+        # after an import, a filter the planner expects to match 25 gifts may match
+        # 100,000, and a plan made for 25 reads every source once per gift).
+        cursor.execute(f"DROP TABLE IF EXISTS {EXPORT_IDS}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {EXPORT_IDS} (id) ON COMMIT DROP AS {ids_sql}", params
+        )
+        cursor.execute(f"ANALYZE {EXPORT_IDS}")
+        statement = copy_statement(f"SELECT e.id FROM {EXPORT_IDS} e", public=public)
         with cursor.copy(statement) as copy:
             lines = []
             for row in copy:
