@@ -53,12 +53,8 @@ _last_read = None
 def public_version():
     global _last_read
     if _version_in_database():
-        try:
-            with connection.cursor() as cursor:
-                _last_read = backend().public_version(cursor)
-        except (OperationalError, InterfaceError):
-            if _last_read is None:
-                raise
+        with connection.cursor() as cursor:
+            _last_read = backend().public_version(cursor)
         return _last_read
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -218,17 +214,28 @@ def cache_public_page(view, params=()):
         # with the address the page was asked for (one of ALLOWED_HOSTS).
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         address = address.encode("utf-8", "surrogateescape")
-        version = public_version()
+        try:
+            version, unreachable = public_version(), None
+        except (OperationalError, InterfaceError) as error:
+            # The database is down: what is cached under the version last read is still
+            # served; anything else is this error (503, registry/health.py).
+            if _last_read is None:
+                raise
+            version, unreachable = _last_read, error
         etag = entity_tag(version, address) if validate else None
         if validate and (early := not_modified(request, etag)) is not None:
             return early
         if not store_pages:
+            if unreachable:
+                raise unreachable
             response = view(request, *args, **kwargs)
             return with_validators(request, response, etag)
         key = f"page:{version}:{hashlib.sha256(address).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             return with_validators(request, cached, etag) if validate else cached
+        if unreachable:
+            raise unreachable
         response = view(request, *args, **kwargs)
         if validate:
             # Before the response is stored: the cached copy keeps its Last-Modified.

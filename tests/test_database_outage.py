@@ -55,7 +55,27 @@ class OutageTests(TestCase):
         self.assertEqual(self.client.get("/leaders/").status_code, 200)
         self.assertEqual(self.client.get("/healthz").status_code, 200)
 
+    def test_an_export_is_refused_before_its_headers_are_sent(self):
+        self.client.get("/gifts/")  # a version read before the outage
+        for url in ("/gifts/?format=csv", "/gifts/?format=json"):
+            with self.subTest(url=url), database_down():
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 503)
+                self.assertFalse(response.streaming)
+
     def test_a_bug_in_a_query_is_still_a_500(self):
         with database_down(DatabaseError("syntax error")):
             response = self.client.get("/leaders/")
         self.assertEqual(response.status_code, 500)
+
+
+class ExportWithoutCachesTests(TestCase):
+    def test_a_json_export_reads_its_first_rows_before_answering(self):
+        # (A CSV export connects first, and on PostgreSQL starts its COPY as it is read,
+        # not before: a primed COPY would hold the connection until the download is read.)
+        make_gift(item="Jade horse")
+        client = Client(raise_request_exception=False)
+        with database_down():
+            response = client.get("/gifts/?format=json")
+        self.assertEqual(response.status_code, 503)
+        self.assertFalse(response.streaming)

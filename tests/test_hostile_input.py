@@ -70,6 +70,12 @@ PARAMETERS = [
     "format",
     "year_from",
     "year_to",
+    "cursor",
+    "page_size",
+    "kind",
+    "status",
+    "register",
+    "gift",
 ]
 NASTY_VALUES = [
     "",
@@ -190,6 +196,17 @@ class GeneratedQueryStringTests(HypothesisTestCase):
             ],
             "timeline": ["/timeline/"],
             "feeds": ["/feeds/gifts/", "/feeds/flags/"],
+            "api": [
+                "/api/v1/gifts/",
+                f"/api/v1/gifts/{gift.pk}/",
+                "/api/v1/leaders/",
+                f"/api/v1/leaders/{leader.slug}/",
+                "/api/v1/visits/",
+                "/api/v1/countries/",
+                f"/api/v1/sanctions/{regime.code}/",
+                "/api/v1/flags/",
+                "/api/v1/entries/",
+            ],
         }
 
     def check(self, group, data):
@@ -237,9 +254,15 @@ class GeneratedQueryStringTests(HypothesisTestCase):
     def test_the_feeds_never_fail(self, data):
         self.check("feeds", data)
 
+    @FUZZ
+    @given(st.data())
+    def test_the_api_never_fails(self, data):
+        self.check("api", data)
+
     def test_a_nul_byte_in_a_detail_url_is_a_404(self):
         # PostgreSQL refuses NUL in a query: found by the test below.
-        for url in ["/sanctions/%00/", "/sanctions/UN-SC1718%00/", "/visits/%00/"]:
+        for url in ["/sanctions/%00/", "/sanctions/UN-SC1718%00/", "/visits/%00/",
+                    "/api/v1/leaders/%00/", "/api/v1/sanctions/%00/"]:  # fmt: skip
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
 
@@ -253,6 +276,11 @@ class GeneratedQueryStringTests(HypothesisTestCase):
             f"/leaders/{segment}/",
             f"/countries/{segment}/",
             f"/sanctions/{segment}/",
+            f"/api/v1/gifts/{segment}/",
+            f"/api/v1/leaders/{segment}/",
+            f"/api/v1/visits/{segment}/",
+            f"/api/v1/countries/{segment}/",
+            f"/api/v1/sanctions/{segment}/",
         ]:
             response = fetch(self.client, url)
             self.assertIn(response.status_code, {200, 301, 302, 404, 410}, url)

@@ -1,6 +1,9 @@
 -- Mixed traffic for wrk: every request takes a path at random from the list that
 -- bench/load/urls.py wrote ($LOAD_PATHS), sent as a TLS-terminating proxy forwards it.
--- At the end: requests, throughput, latency percentiles and every status code seen.
+-- LOAD_MIX=uniform (the default): every path as likely as any other. LOAD_MIX=zipf: the
+-- n-th path of the list with a weight of 1/n^s (LOAD_ZIPF_S, 1.0): a few popular pages
+-- and a long tail, as a public site's traffic is. At the end: requests, throughput,
+-- latency percentiles and every status code seen.
 
 local paths_file = os.getenv("LOAD_PATHS") or "bench/load/paths.txt"
 local threads = {}
@@ -18,12 +21,34 @@ function init(args)
       end
    end
    math.randomseed(os.time() * 100 + id)
+   cumulative = nil
+   if os.getenv("LOAD_MIX") == "zipf" then
+      local s = tonumber(os.getenv("LOAD_ZIPF_S") or "1.0")
+      cumulative = {}
+      local total = 0
+      for n = 1, #paths do
+         total = total + 1 / n ^ s
+         cumulative[n] = total
+      end
+   end
    statuses = {}
    wrk.headers["X-Forwarded-Proto"] = "https"
 end
 
+-- The first path whose cumulative weight reaches a uniform draw.
+local function zipf_index()
+   local target = math.random() * cumulative[#cumulative]
+   local low, high = 1, #cumulative
+   while low < high do
+      local middle = math.floor((low + high) / 2)
+      if cumulative[middle] < target then low = middle + 1 else high = middle end
+   end
+   return low
+end
+
 function request()
-   return wrk.format("GET", paths[math.random(#paths)])
+   local n = cumulative and zipf_index() or math.random(#paths)
+   return wrk.format("GET", paths[n])
 end
 
 function response(status, headers, body)

@@ -45,6 +45,8 @@ from ..text import fold
 from ..views.gifts import wait_for
 from . import serializers
 
+SLUG = "[-a-zA-Z0-9_]+"  # as Django's slug converter: no NUL reaches a query
+
 
 class IdCursorPagination(CursorPagination):
     ordering = "id"
@@ -167,6 +169,7 @@ class LeaderViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = serializers.LeaderSerializer
     filterset_class = LeaderFilter
     lookup_field = "slug"
+    lookup_value_regex = SLUG
 
     def get_queryset(self):
         return Leader.objects.public()
@@ -218,6 +221,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     serializer_class = serializers.VisitSerializer
     filterset_class = VisitFilter
     lookup_field = "slug"
+    lookup_value_regex = SLUG
 
     def get_queryset(self):
         return Visit.objects.published().prefetch_related(

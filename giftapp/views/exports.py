@@ -4,8 +4,9 @@ streamed (exports/csv_stream.py, exports/interchange.py)."""
 import datetime
 import re
 import unicodedata
-from itertools import islice
+from itertools import chain, islice
 
+from django.db import connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -36,18 +37,32 @@ def export_response(request, filterset, export_format):
             )
         )
     if export_format == "csv":
+        # The COPY starts as the response is read (primed, it would hold the connection
+        # mid-COPY until then): connect now, so that a database that cannot be reached
+        # is a 503 (registry/health.py) rather than a download cut off after its headers.
+        connections[filterset.qs.db].ensure_connection()
         content = (data for _, data in csv_stream.csv_chunks(filterset.qs))
     else:
         gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
         # gift_detail's URL, built once: /gifts/<id>/ for every row.
         prefix = request.build_absolute_uri(reverse("gift_list"))
-        content = batched_text(
-            interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
+        content = primed(
+            batched_text(
+                interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
+            )
         )
     response = StreamingHttpResponse(content, content_type=EXPORT_FORMATS[export_format])
     filename = export_filename(filterset, export_format)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def primed(chunks):
+    """The chunks, the first read now: the export's first queries run in the view (each
+    reads its rows whole, leaving no cursor open), so a database that cannot be reached
+    is a 503 (registry/health.py), not a download cut off after its headers."""
+    first = list(islice(chunks, 1))
+    return chain(first, chunks)
 
 
 def bad_request(*lines):
