@@ -14,7 +14,11 @@ never looks at the connection's vendor itself. What PostgreSQL adds:
 import time
 
 from django.core.management.color import no_style
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
+
+# The errors that mean the database cannot be reached (stopped, restarting, unreachable),
+# as opposed to a bug in a query.
+UNREACHABLE = (OperationalError, InterfaceError)
 
 
 class SQLite:

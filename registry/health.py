@@ -3,18 +3,17 @@
 import logging
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as plain_server_error
 
+from giftapp.backends import UNREACHABLE
+
 logger = logging.getLogger(__name__)
 
-# The database errors that mean it cannot be reached (stopped, restarting, unreachable),
-# as opposed to a bug in a query.
-UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -36,7 +35,7 @@ def server_error(request):
     """handler500: 503 with Retry-After when the database cannot be reached (the request
     may succeed in a moment, and a proxy may serve its stale copy meanwhile), else the
     plain 500 page. The page's template queries nothing."""
-    if isinstance(sys.exception(), UNAVAILABLE):
+    if isinstance(sys.exception(), UNREACHABLE):
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 {"detail": "The database is not answering; try again in a minute."}, status=503

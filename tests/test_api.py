@@ -12,6 +12,8 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from giftapp.api.serializers import GiftSerializer
+from giftapp.exports import interchange
 from giftapp.models import GiftLink, ImportBatch, LinkStatus, PublicationStatus, RegisterEntry
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_source, make_visit
@@ -293,6 +295,9 @@ class SchemaTests(TestCase):
         )
         self.assertNotIn("sort", gift_params)
         self.assertIn("sanctions", schema["components"]["schemas"]["Gift"]["properties"])
+
+    def test_the_gift_schema_names_every_interchange_field(self):
+        self.assertEqual(set(GiftSerializer().fields), {*interchange.HEADER, "url"})
 
     def test_the_documentation_page_serves_its_own_scripts(self):
         response = self.client.get(API + "docs/")

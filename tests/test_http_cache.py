@@ -2,11 +2,15 @@
 rendering, Cache-Control for shared caches; nothing of the kind for the admin, /healthz or
 a personal response."""
 
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 from django.core.cache import cache
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils.http import http_date
+
+from giftapp.cache import release
 
 from .factories import make_gift, make_leader, make_staff
 
@@ -121,3 +125,16 @@ class NeverSharedTests(TestCase):
         result = with_validators(RequestFactory().get("/"), response, '"abc"')
         self.assertFalse(result.has_header("ETag"))
         self.assertFalse(result.has_header("Cache-Control"))
+
+
+class ReleaseTests(SimpleTestCase):
+    def test_the_release_is_the_files_served_the_same_on_every_server(self):
+        def release_of(text):
+            with tempfile.TemporaryDirectory() as tmp:
+                (Path(tmp) / "templates").mkdir()
+                (Path(tmp) / "templates" / "page.html").write_text(text)
+                with override_settings(BASE_DIR=Path(tmp)):
+                    return release.__wrapped__()
+
+        self.assertEqual(release_of("<p>One</p>"), release_of("<p>One</p>"))
+        self.assertNotEqual(release_of("<p>One</p>"), release_of("<p>Two</p>"))

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -491,3 +492,44 @@ class ServeScriptTests(SimpleTestCase):
     def test_serve_refuses_a_port_that_is_not_one(self):
         result = self.serve(**PRODUCTION, DATABASE_URL=PG_URL, PORT="80a")
         self.assertRefused(result, "PORT=80a is not a port number (1-65535).")
+
+
+class ServeWorkerTests(SimpleTestCase):
+    """The background worker stops when the database goes away; `make serve` starts it
+    again and keeps the web server up (bin/serve), and a stop signal still stops both."""
+
+    def test_a_stopped_worker_is_started_again_and_the_web_server_stays(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "started.log"
+            # Stands in for uv: the worker exits at once, the web server waits; the
+            # settings check runs for real, the other commands succeed.
+            shim = Path(tmp) / "uv"
+            shim.write_text(
+                '#!/bin/sh\nshift\ncase "$*" in\n'
+                f'  *db_worker*) echo worker >> "{log}"; exit 1 ;;\n'
+                f'  *gunicorn*) echo web >> "{log}"; exec sleep 60 ;;\n'
+                "  *manage.py*) exit 0 ;;\n"
+                '  *) exec "$@" ;;\nesac\n'
+            )
+            shim.chmod(0o755)
+            env = {k: v for k, v in os.environ.items() if k not in SECURITY_VARIABLES}
+            env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+            serve = subprocess.Popen(
+                [ROOT / "bin" / "serve"],
+                env=env | PRODUCTION | {"UV": str(shim), "DATABASE_URL": PG_URL},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                for _ in range(200):
+                    started = log.read_text().split() if log.exists() else []
+                    if started.count("worker") >= 2:
+                        break
+                    time.sleep(0.1)
+                self.assertGreaterEqual(started.count("worker"), 2, started)
+                self.assertEqual(started.count("web"), 1)
+                self.assertIsNone(serve.poll(), "make serve stopped with its worker")
+                serve.terminate()
+                self.assertNotEqual(serve.wait(timeout=15), 0)
+            finally:
+                serve.kill()

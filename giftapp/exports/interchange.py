@@ -175,9 +175,10 @@ def _flags(gift, public):
     return sorted((flag.regime.code, flag.status) for flag in flags)
 
 
-def _source_urls(gift):
-    """Sorted source URLs; runs a query unless the sources were prefetched."""
-    return sorted(source.url for source in gift.sources.all() if source.url)
+def source_urls(record):
+    """A record's sorted source URLs (a gift, visit, flag or regime); runs a query unless
+    its sources were prefetched."""
+    return sorted(source.url for source in record.sources.all() if source.url)
 
 
 def gift_values(gift, *, public=True):
@@ -204,7 +205,7 @@ def gift_values(gift, *, public=True):
         "value_note": gift.value_note,
         "disposition": gift.disposition,
         "sanctions": [{"regime": code, "status": status} for code, status in _flags(gift, public)],
-        "sources": _source_urls(gift),
+        "sources": source_urls(gift),
         "giver_as_reported": gift.giver_as_reported,
         "recipient_as_reported": gift.recipient_as_reported,
         "notes": gift.notes,

@@ -44,17 +44,17 @@ def export_response(request, filterset, export_format):
         content = (data for _, data in csv_stream.csv_chunks(filterset.qs))
     else:
         gifts = interchange.for_export(filterset.qs, chunk_size=EXPORT_CHUNK_SIZE)
-        # gift_detail's URL, built once: /gifts/<id>/ for every row.
-        prefix = request.build_absolute_uri(reverse("gift_list"))
-        content = primed(
-            batched_text(
-                interchange.json_chunks(gifts, url_for=lambda gift_id: f"{prefix}{gift_id}/")
-            )
-        )
+        content = primed(batched_text(interchange.json_chunks(gifts, url_for=gift_urls(request))))
     response = StreamingHttpResponse(content, content_type=EXPORT_FORMATS[export_format])
     filename = export_filename(filterset, export_format)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def gift_urls(request):
+    """gift id -> the absolute URL of its page, /gifts/<id>/, the prefix built once."""
+    prefix = request.build_absolute_uri(reverse("gift_list"))
+    return lambda gift_id: f"{prefix}{gift_id}/"
 
 
 def primed(chunks):
