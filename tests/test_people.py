@@ -4,10 +4,12 @@ every giver of the four bundled registers against name groups read by hand
 the same figures)."""
 
 import datetime
+import io
 import itertools
 from unittest import mock
 
-from django.test import SimpleTestCase
+from django.db import connection, transaction
+from django.test import SimpleTestCase, TestCase
 
 from bench.grade_leaders import SAMPLE, figures, grade, read_groups, resolved_givers
 from giftapp.importers import people
@@ -23,12 +25,17 @@ from giftapp.importers.people import (
     Resolver,
     body_name,
     clean_name,
+    gifts_naming,
     name_in_text,
     office_role,
     same_spelling,
     same_word,
     spouse_in,
 )
+from giftapp.importers.pipeline import run_import
+from giftapp.models import Gift, Leader
+
+from .factories import make_gift, make_leader
 
 # Thirty made-up words of distinct sounds, for names like nothing in a register.
 WORDS = ["".join(p) for p in itertools.product(["bak", "cod", "fup"], ["ez", "ig", "oj", "uq", "ax",
@@ -142,6 +149,29 @@ class NameIndexTests(SimpleTestCase):
         index = self.index("Jaber Mubarak Al-Hamad Al-Sabah")
         self.assertIsNone(index.find("XX", "Jaber Al-Ahmad Al-Sabah"))
 
+    def test_of_several_that_fit_the_one_sharing_more_words(self):
+        index = self.index("Mohammed Al Kuwari", "Jaham Al Kuwari")
+        # The opening Muhammad is not a word shared: "Mohammed Al Kuwari" shares one.
+        self.assertEqual(index.find("XX", "Mohammed Jaham Al Kuwari"), 2)
+        # Words are shared when spelt alike, not when they only sound alike: "Saad Raza"
+        # fits both (one skeleton: "Saad", "Syed") but shares "Saad" with one only.
+        index = self.index("Syed Ahsan Raza", "Saad Ahmed Raza")
+        self.assertEqual(index.find("XX", "Saad Raza"), 2)
+
+    def test_of_several_that_fit_equally_the_one_named_ten_times_as_often(self):
+        weights = {1: 150, 2: 1, 3: 9, 4: 3}
+        index = NameIndex(weight=weights.get)
+        for number, name in enumerate(
+            ["Hamad bin Ali Al-Attiyah", "Hamad Ali Al Hanzab", "Saud Al Faisal",
+             "Saud Al Thani"], 1
+        ):  # fmt: skip
+            index.add("XX", name, number)
+        self.assertEqual(index.find("XX", "Hamad Bin-Ali"), 1)
+        # Named three times as often is not enough; neither is nine times, in all.
+        self.assertIsNone(index.find("XX", "Saud"))
+        weights[3] = 30
+        self.assertIsNone(index.find("XX", "Saud"))
+
     def test_a_given_name_alone_finds_the_one_leader_it_opens_a_lineage_of(self):
         index = self.index("Bandar bin Sultan bin Abdulaziz", "Mohammed bin Salman")
         self.assertEqual(index.find("XX", "Bandar"), 1)
@@ -223,6 +253,20 @@ class ResolverTests(SimpleTestCase):
         self.assertEqual(person.name, "Al-Muhtadee Billah")
         self.assertFalse(person.create)
 
+    def test_titles_alone_name_no_one(self):
+        titles = "Princess Paduka Seri Baginda Raja Isteri Pengiram"
+        party = Party(name=titles, country="BN", as_reported=f"{titles}, Brunei")
+        self.assertIsNone(Resolver().person(party))
+        self.assertIsNone(Resolver().person(Party(name="The Queen", country="NO")))
+
+    def test_a_given_name_and_a_lineage_read_out_of_the_text_make_a_leader(self):
+        text = ("Her Majesty Paduka Seri Baginda Raja Isteri Pengiran Anak Hajah Saleha binti "
+                "Al-Marhum Pengiran Pemancha Pengiran Anak Haji Mohamed Alam, First Wife of "
+                "Sultan of Brunei")  # fmt: skip
+        person = Resolver().person(Party(name="", country="BN", as_reported=text))
+        self.assertTrue(person.name.startswith("Saleha binti Al-Marhum"))
+        self.assertTrue(person.create)
+
     def test_bodies_are_not_people(self):
         for text in ["Government of the Kingdom of Saudi Arabia", "Embassy of Oman",
                      "Ministry of Foreign Affairs", "President of Azerbaijan"]:  # fmt: skip
@@ -249,6 +293,17 @@ class LeaderBookTests(SimpleTestCase):
             self.assertEqual(book.find("JO", person), 1)
         self.assertEqual(book.aliases_added[1][1], ["Abdullah II bin al Hussein", "Abdullah II"])
 
+    def test_the_book_counts_the_rows_naming_each_leader(self):
+        book = LeaderBook(resolve=True)
+        book.add("QA", ["Hamad bin Ali Al-Attiyah"], 1, named=12)
+        book.add("QA", ["Hamad Ali Al Hanzab"], 2, named=1)
+        attiyah = Party(name="Hamad Al-Attiyah", country="QA")
+        self.assertEqual(book.leader(attiyah, make=lambda person: 3), 1)
+        self.assertEqual(book.named[1], 13)
+        # 13 rows against one: "Hamad Bin-Ali" is the chief of staff named in most.
+        self.assertEqual(book.leader(Party(name="Hamad Bin-Ali", country="QA")), 1)
+        self.assertEqual(book.named[1], 13)  # only a row being written counts
+
     def test_the_registry_format_matches_names_only_as_written(self):
         book = LeaderBook(resolve=False)
         book.add("JO", ["Abdullah II ibn Al Hussein"], 1)
@@ -260,21 +315,59 @@ class LeaderBookTests(SimpleTestCase):
 
 class LeaderGroupTests(SimpleTestCase):
     """Every giver of the four registers, resolved as an import into an empty registry
-    resolves them, against the people read by hand. The floors are today's figures, so
-    that a change that loses ground fails; the bench prints them beside the goals."""
+    resolves them, against the people read by hand, held to the goals: the 50 people
+    with the most gifts each one leader holding ≥ 95 % of them, duplicate leaders ≤ 2 %,
+    no wrong merges."""
 
     def test_the_labelled_people_are_one_leader_each(self):
         found, _leaders = resolved_givers()
         result = figures(*grade(found, read_groups()))
         self.assertGreaterEqual(result["people"], 100)
         self.assertEqual(result["wrong_merges"], 0)
-        self.assertGreaterEqual(result["top_ok"], 49)
-        self.assertLessEqual(result["duplicate_rate"], 0.041)
+        self.assertEqual(result["top_ok"], 50)
+        self.assertLessEqual(result["duplicate_rate"], 0.02)
         # The people of 100 giver rows drawn at random: the registry as a whole.
         sample = figures(*grade(found, read_groups(SAMPLE)))
         self.assertGreaterEqual(sample["people"], 90)
         self.assertEqual(sample["wrong_merges"], 0)
-        self.assertLessEqual(sample["duplicate_rate"], 0.031)
+        self.assertLessEqual(sample["duplicate_rate"], 0.02)
+
+
+class ImportWeighsLeadersTests(TestCase):
+    """An import into a registry that already holds leaders weighs them by the gifts
+    naming them, with either writer: a spelling that two leaders fit goes to the one
+    named ten times as often."""
+
+    HEADER = (
+        "id,recipient,agency_name,year_received,date_received,donor,donor_country,"
+        "gift_description,value_usd,justification\r\n"
+    )
+    ROW = (
+        '1,"Gen. Mark A. Milley, Chairman",Department of Defense,2017,2017-01-17,'
+        '"Major General Hamad Bin-Ali, Qatar Chief of Staff Armed Forces",Qatar,'
+        '"Sword. Rec\'d--01/17/2017. Est. Value--$800.00. Retained for display.",800,'
+        "Non-acceptance would cause embarrassment to donor and U.S. Government\r\n"
+    )
+
+    def test_the_leader_named_most_takes_the_spelling_both_fit(self):
+        attiyah = make_leader("Hamad bin Ali Al-Attiyah", "QA")
+        hanzab = make_leader("Hamad Ali Al Hanzab", "QA")
+        for _ in range(10):
+            make_gift(giver=attiyah, giver_country="QA")
+        make_gift(giver=hanzab, giver_country="QA")
+        self.assertEqual(gifts_naming("QA"), {attiyah.pk: 10, hanzab.pk: 1})
+        writers = [False, True] if connection.vendor == "postgresql" else [False]
+        for copy in writers:
+            with self.subTest(copy=copy), transaction.atomic():
+                data = (self.HEADER + self.ROW).encode()
+                result = run_import(
+                    io.BytesIO(data), "us-federal-register", file_name="f.csv", copy=copy
+                )
+                self.assertFalse(result.problems)
+                gift = Gift.objects.get(import_batch=result.batch)
+                self.assertEqual(gift.giver, attiyah)
+                self.assertIn("Hamad Bin-Ali", Leader.objects.get(pk=attiyah.pk).aliases)
+                transaction.set_rollback(True)
 
 
 class BodyTests(SimpleTestCase):

@@ -44,7 +44,7 @@ from ..models import (
     gift_search_text,
 )
 from ..text import fold_all
-from .people import LeaderBook, save_spellings
+from .people import LeaderBook, gifts_naming, save_spellings
 from .reading import entry_digest, read_rows
 from .result import (
     AMBIGUOUS_MATCH,
@@ -210,11 +210,13 @@ class References:
 
     def __init__(self, importer):
         self.importer = importer
-        self.book = LeaderBook(resolve=importer.adapter.resolves_people)
+        resolve = importer.adapter.resolves_people
+        self.book = LeaderBook(resolve=resolve)
+        named = gifts_naming() if resolve else {}
         for pk, country, name, native, aliases, kind in Leader.objects.values_list(
             "pk", "country", "name", "native_name", "aliases", "kind"
         ):
-            self.book.add(country, [name, native, *aliases], pk, kind)
+            self.book.add(country, [name, native, *aliases], pk, kind, named.get(pk, 0))
         self.leader_slugs = set(Leader.objects.values_list("slug", flat=True))
         self.sources = {}
         for pk, url in Source.objects.exclude(url="").values_list("pk", "url").order_by("-pk"):

@@ -17,7 +17,11 @@ Three things find the one leader behind a spelling, always within one country:
   names or an opening Muhammad ("Hussein Tantawy", "Mohamed Hussein Tantawi"), an initial
   or the start of a word ("Vlad Filat"), the words in another order, a surname alone
   ("Soomro"), or a given name alone before a lineage ("Bandar", "Bandar bin Sultan");
-  never a son for his father ("Mohammed bin Salman" is not "Salman");
+  never a son for his father ("Mohammed bin Salman" is not "Salman"); where several
+  leaders fit, the one sharing more of the spelling's words than any other ("Mohammed
+  Jaham Al Kuwari" is "Jaham Al Kuwari", not "Mohammed Kuwari"), else the one named at
+  least ten times as often as all the others together ("Prince Bandar" is Bandar bin
+  Sultan, named 16 times, not Bandar bin Khaled, named once);
 - the bundled table of office holders (giftapp/data/office_holders.csv): a mention that
   gives only an office ("President of Ukraine", "King Abdullah", "Prime Minister
   Vajpaye") is the person who held it on the gift's date, when nothing in the mention
@@ -94,6 +98,10 @@ WORD_RATIO = 85
 SKELETON_RATIO = 60
 # How many words a shorter spelling may leave out of a longer one.
 MAY_LEAVE_OUT = 2
+# Where several leaders fit a spelling equally well: the one named at least this often,
+# and this many times as often as all the others together.
+DOMINANT_ROWS = 10
+DOMINANCE = 10
 
 
 # Names that look like a misspelt title: "Mashal Al-Zaben" is not "Marshal Al-Zaben".
@@ -146,6 +154,20 @@ def _without_titles(words):
 def _tokens(name):
     """The name's folded words, the titles that open it dropped."""
     return _without_titles(fold(html.unescape(name or "")).split())
+
+
+def plainly_a_name(name):
+    """Whether words read out of a register's text plainly name a person: a given name,
+    then bin, binti or ibni and a lineage ("Saleha binti Al-Marhum Pengiran …")."""
+    tokens = _tokens(name)
+    return len(tokens) >= 3 and tokens[1] in _LINEAGE
+
+
+def only_titles(name):
+    """Whether a name is titles alone, with no name among them: "Paduka Seri Baginda Raja
+    Isteri Pengiram", "Queen"."""
+    tokens = _tokens(name)
+    return len(tokens) == 1 and _is_honorific(tokens[0])
 
 
 # Where a name field holds two people ("Joko Widodo & Iriana Joko Widodo", "Abdullah II
@@ -397,6 +419,25 @@ def surname_of(word, name):
     )
 
 
+def _spelt_alike(a, b):
+    """Whether two words are one word spelt a letter or two apart: stricter than
+    same_word, which takes short words of one skeleton ("Saad", "Syed") for one."""
+    return a == b or (min(len(a), len(b)) >= 5 and a[0] == b[0] and Levenshtein.distance(a, b) <= 2)
+
+
+def shared_words(key, other):
+    """How many of a key's words another key spells, an opening Muhammad and initials
+    aside: what tells "Jaham Al Kuwari" from "Mohammed Kuwari" for "Mohammed Jaham Al
+    Kuwari"."""
+    return sum(
+        1
+        for word in key.words
+        if len(word) > 1
+        and word not in _MUHAMMAD
+        and any(_spelt_alike(word, theirs) for theirs in other.words)
+    )
+
+
 def _sounds(key):
     """The consonant skeletons of the words a looser rule compares first: the first and the
     last word, and the second after an opening Muhammad."""
@@ -422,9 +463,12 @@ class NameIndex:
     word, however many names the country has; and a name that found nothing is not looked
     for again until the country gains a name."""
 
-    def __init__(self, identity=None):
+    def __init__(self, identity=None, weight=None):
         # Which handles are one: by default _identity, else the function given.
         self._identity = identity or _identity
+        # How often a handle has been named (for the commonest of several that fit), or None
+        # to take no such guess.
+        self._weight = weight
         self._exact = {}  # (country, compact) -> handle
         self._keys = defaultdict(list)  # country -> [NameKey]
         self._compacts = defaultdict(list)  # country -> [compact], parallel to _keys
@@ -477,16 +521,36 @@ class NameIndex:
         for i in near:
             if word_for_word(key, keys[i]):
                 return handles[i]
-        fits = {
-            self._identity(handles[i]): handles[i]
-            for i in near
-            if contains(key, keys[i])
-            or word_for_word(key, keys[i], loose=True)
-            or surname_of(key, keys[i])
-            or given_name_of(key, keys[i])
-        }
+        fits = defaultdict(list)  # identity -> the indexes of its names that fit
+        for i in near:
+            if (
+                contains(key, keys[i])
+                or word_for_word(key, keys[i], loose=True)
+                or surname_of(key, keys[i])
+                or given_name_of(key, keys[i])
+            ):
+                fits[self._identity(handles[i])].append(i)
         if len(fits) == 1:
-            return next(iter(fits.values()))
+            return handles[next(iter(fits.values()))[0]]
+        return self._plainest(
+            key, [(handles[fit[0]], [keys[i] for i in fit]) for fit in fits.values()]
+        )
+
+    def _plainest(self, key, fits):
+        """Of several leaders that fit ([(handle, the names of it that fit)]), the one
+        sharing more of the key's words than any other, else the one named DOMINANCE times
+        as often as all the others together; or None."""
+        if len(fits) < 2:
+            return None
+        shared = [max(shared_words(key, name) for name in names) for _handle, names in fits]
+        if shared.count(max(shared)) == 1:
+            return fits[shared.index(max(shared))][0]
+        if self._weight is None:
+            return None
+        weights = [self._weight(handle) for handle, _names in fits]
+        heaviest = max(weights)
+        if heaviest >= DOMINANT_ROWS and heaviest >= DOMINANCE * (sum(weights) - heaviest):
+            return fits[weights.index(heaviest)][0]
         return None
 
 
@@ -635,7 +699,7 @@ class Offices:
 class Person:
     """Who a party is, as the leader to find or create: the name, and what the table adds.
     A person read out of a register's words rather than its name field only finds a
-    leader; it never makes one (create False)."""
+    leader, unless the words are plainly a name (create False)."""
 
     name: str
     spelling: str  # the register's own spelling, kept as an alias
@@ -785,7 +849,7 @@ class Resolver:
             name = " ".join(party.name.split())
             return Person(name, name, loose=False)
         name = self._without_country(party.country, clean_name(party.name))
-        if name:
+        if name and not only_titles(name):
             holder = self.offices.by_name(party.country, name)
             if holder is None and len(name.split()) == 1:
                 # "King Abdullah", "President Karzai": one word beside an office is the
@@ -800,11 +864,11 @@ class Resolver:
         if holder is not None:
             return Person(holder.name, holder.name, holder.wikidata_id, holder.office)
         name = name_in_text(party.as_reported)
-        if name:
+        if name and not set(fold(name).split()) <= _country_words(party.country):
             holder = self.offices.by_name(party.country, name)
             if holder is not None:
                 return Person(holder.name, name, holder.wikidata_id)
-            return Person(name, name, create=False)
+            return Person(name, name, create=plainly_a_name(name))
         body = body_name(party.country, party.as_reported)
         if body:
             return Person(body, _head(party.as_reported), kind=BODY)
@@ -872,15 +936,18 @@ class LeaderBook:
 
     def __init__(self, resolve):
         self.resolver = Resolver() if resolve else None
-        self.index = NameIndex()
+        self.named = defaultdict(int)  # identity of a handle -> the rows naming it
+        self.index = NameIndex(weight=lambda handle: self.named[_identity(handle)])
         self.exact = {}  # (country, folded name) -> handle
         self.spellings = defaultdict(set)  # identity of a handle -> folded names it has
         self.aliases_added = {}  # identity -> (handle, [spellings added by this import])
         self.bodies = set()  # identities of the handles that are bodies
         self._spouses = {}  # id(party) -> (party, the spouse's party or None)
 
-    def add(self, country, names, handle, kind=PERSON):
+    def add(self, country, names, handle, kind=PERSON, named=0):
+        """Know a leader by its names; named: how many gifts already name it."""
         identity = _identity(handle)
+        self.named[identity] += named
         if kind == BODY:
             self.bodies.add(identity)
         for name in names:
@@ -913,6 +980,8 @@ class LeaderBook:
             handle = make(person)
             self.add(party.country, [person.name], handle, person.kind)
             self.note_spelling(party.country, handle, person.spelling)
+        if handle is not None and make is not None:
+            self.named[_identity(handle)] += 1
         return handle
 
     def spouse(self, party):
@@ -947,6 +1016,24 @@ class LeaderBook:
             if self.resolver is not None and identity not in self.bodies:
                 self.index.add(country, spelling, handle)
             self.aliases_added.setdefault(identity, (handle, []))[1].append(spelling)
+
+
+def gifts_naming(country=None):
+    """{leader id: how many gifts name it as giver, recipient or second giver}, for the
+    leaders of one country or of all: what the book weighs leaders that fit a spelling
+    equally well by."""
+    from django.db.models import Count
+
+    from ..models import Gift
+
+    named = defaultdict(int)
+    for side in ("giver", "recipient", "co_giver"):
+        gifts = Gift.objects.filter(**{f"{side}__isnull": False})
+        if country is not None:
+            gifts = gifts.filter(**{f"{side}__country": country})
+        for pk, count in gifts.values_list(side).annotate(count=Count("pk")).order_by():
+            named[pk] += count
+    return named
 
 
 def save_spellings(leaders, *, user=None, reason=""):

@@ -35,7 +35,7 @@ from ..text import fold_all
 from . import formats
 from .base import RowError, RowErrors, Skip
 from .bulk import PostgresImport, fill_rejected_cells
-from .people import LeaderBook, keep_latest_offices, save_spellings
+from .people import LeaderBook, gifts_naming, keep_latest_offices, save_spellings
 from .reading import (
     REJECT_REASON,
     ImportFileError,
@@ -713,8 +713,11 @@ class Importer:
     def _resolve_leader(self, party, create, date):
         country = party.country
         if country and country not in self._leaders_loaded:
+            named = gifts_naming(country) if self.adapter.resolves_people else {}
             for leader in Leader.objects.filter(country=country):
-                self._book.add(country, leader.all_names(), leader, leader.kind)
+                self._book.add(
+                    country, leader.all_names(), leader, leader.kind, named.get(leader.pk, 0)
+                )
             self._leaders_loaded.add(country)
 
         def queued(person):
