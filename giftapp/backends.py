@@ -14,7 +14,7 @@ never looks at the connection's vendor itself. What PostgreSQL adds:
 import time
 
 from django.core.management.color import no_style
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections, models
 
 # The errors that mean the database cannot be reached (stopped, restarting, unreachable),
 # as opposed to a bug in a query.
@@ -93,10 +93,17 @@ class PostgreSQL(SQLite):
         fields = [model._meta.get_field(name) for name in names]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        # Text goes in as it is; every other value as its field prepares it (JSON, dates).
+        plain = [isinstance(f, (models.CharField, models.TextField)) for f in fields]
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(
-                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+                    [
+                        v
+                        if is_plain and (v is None or type(v) is str)
+                        else f.get_db_prep_save(v, connection)
+                        for f, is_plain, v in zip(fields, plain, row, strict=True)
+                    ]
                 )
 
 

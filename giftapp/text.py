@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+")
+# The same for ASCII text, as a table: every character but letters and digits a space.
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 def fold(text):
@@ -16,7 +18,7 @@ def fold(text):
         return ""
     text = str(text)
     if text.isascii():  # most register text: no marks to drop, nothing to recompose
-        return _NON_WORD.sub(" ", text.lower()).strip()
+        return " ".join(text.lower().translate(_ASCII_NON_WORD).split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     recomposed = unicodedata.normalize("NFC", stripped).casefold()

@@ -115,6 +115,7 @@ _PAIRS = frozenset(
 HONORIFIC_RATIO = 80
 
 
+@functools.lru_cache(maxsize=100_000)
 def _is_honorific(word):
     if word in _HONORIFICS or word in _MISSPELT or word in _RANKS:
         return True
@@ -166,8 +167,8 @@ def plainly_a_name(name):
 def only_titles(name):
     """Whether a name is titles alone, with no name among them: "Paduka Seri Baginda Raja
     Isteri Pengiram", "Queen"."""
-    tokens = _tokens(name)
-    return len(tokens) == 1 and _is_honorific(tokens[0])
+    words = NameKey.of(name).words
+    return len(words) == 1 and _is_honorific(words[0])
 
 
 # Where a name field holds two people ("Joko Widodo & Iriana Joko Widodo", "Abdullah II
@@ -1063,7 +1064,7 @@ def keep_latest_offices(batch, *, user=None, reason=""):
 
     gifts = Gift.objects.filter(Q(import_batch=batch) | Q(register_entries__batch=batch))
     touched = set()
-    for giver, recipient in gifts.values_list("giver_id", "recipient_id").distinct():
+    for giver, recipient in gifts.values_list("giver_id", "recipient_id").order_by().distinct():
         touched.update(pk for pk in (giver, recipient) if pk)
     offices = defaultdict(list)  # leader id -> [(year, length, title)]
     for side in ("giver", "recipient"):

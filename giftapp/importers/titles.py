@@ -11,6 +11,7 @@ Every pattern runs in time linear in its input (tests/test_titles.py feeds each 
 1 MB cell), and only the head of a description is read for a name.
 """
 
+import functools
 import re
 
 TITLE_LENGTH = 90  # the whole title
@@ -222,6 +223,7 @@ def _capitals_lowered(text):
     return text
 
 
+@functools.lru_cache(maxsize=50_000)  # two transcriptions of one register repeat them
 def object_name(text):
     """The short name of one object from its description, or "" when it gives none."""
     text = text[:NAME_SCAN]

@@ -1,5 +1,7 @@
 """Sources: where a claim comes from."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -17,6 +19,7 @@ source_url = URLValidator(
 )
 
 
+@functools.lru_cache(maxsize=10_000)  # a register names a few sources on many rows
 def source_url_problem(url):
     """Why a URL cannot be a source's address, or None: an import's check, the same as the
     admin's form (a length check first, so a huge cell costs nothing)."""
