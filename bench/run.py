@@ -421,35 +421,76 @@ def generate_row(gifts, seconds):
     }
 
 
-def export_row(limit):
-    """Rows per second and peak memory of /gifts/?format=csv, over its first `limit` rows."""
+def stream_csv(path, limit=0):
+    """Request a CSV export and read it: (rows, seconds, queries), over its first `limit`
+    rows (0 for all)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    say(f"  export: the first {limit:,} rows of /gifts/?format=csv" if limit else "  export")
     rows = -1  # the header
-    with peak_rss_growth() as memory, CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        response = client.get("/gifts/?format=csv", secure=True)
+        response = Client().get(path, secure=True)
         for chunk in response.streaming_content:
             rows += chunk.count(b"\r\n")
             if limit and rows >= limit:
                 break
         elapsed = time.perf_counter() - started
         response.close()
+    return rows, elapsed, len(captured)
+
+
+def export_row(limit, path="/gifts/?format=csv", what="CSV export"):
+    """Rows per second and peak memory of a CSV export, over its first `limit` rows."""
+    say(f"  {what}: the first {limit:,} rows of {path}" if limit else f"  {what}: {path}")
+    with peak_rss_growth() as memory:
+        rows, elapsed, queries = stream_csv(path, limit)
     rate = rows / elapsed if elapsed else 0
     peak = memory["mb"]
     met = rate >= EXPORT_ROWS_PER_S and (peak is not None and peak <= EXPORT_PEAK_MB)
     return {
-        "case": f"CSV export, {rows:,} rows",
-        "queries": [len(captured)],
+        "case": f"{what}, {rows:,} rows" + ("" if path == "/gifts/?format=csv" else f": `{path}`"),
+        "queries": [queries],
         "measured": f"{rate:,.0f} rows/s; {'?' if peak is None else f'{peak:,.0f}'} MB "
         f"{memory['how']}; {elapsed:.1f} s",
         "target": f"≥ {EXPORT_ROWS_PER_S:,} rows/s, ≤ {EXPORT_PEAK_MB} MB",
         "met": met,
     }
+
+
+def filtered_export_path():
+    """The CSV export of the gifts to the commonest recipient country."""
+    from django.db.models import Count
+
+    from giftapp.models import Gift
+
+    country = (
+        Gift.objects.public()
+        .exclude(recipient_country="")
+        .values_list("recipient_country")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0][0]
+    )
+    return f"/gifts/?format=csv&recipient_country={country}"
+
+
+def make_statistics_stale():
+    """Forget the planner's statistics on the tables an import writes, as if none had been
+    gathered since they were empty: what a registry looks like when a bulk load's
+    ANALYZE has not run (and autovacuum has not caught up)."""
+    from django.db import connection
+
+    from giftapp.backends import tables_of
+    from giftapp.importers.pipeline import IMPORTED_MODELS
+
+    tables = tables_of(IMPORTED_MODELS.values())
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = ANY(%s::regclass[])", [tables])
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid = ANY(%s::regclass[])",
+            [tables],
+        )
 
 
 def write_import_file(path, limit):
@@ -508,31 +549,54 @@ def import_row(bench_url, limit, timeout):
             )
         except subprocess.TimeoutExpired:
             drop_database(import_url)
-            return {
-                "case": f"import_gifts --format registry, {rows:,} rows",
-                "measured": f"stopped after {timeout} s: < {rows / timeout:,.0f} rows/s",
-                "target": f"≥ {IMPORT_ROWS_PER_S:,} rows/s",
-                "met": False,
-            }
+            return [
+                {
+                    "case": f"import_gifts --format registry, {rows:,} rows",
+                    "measured": f"stopped after {timeout} s: < {rows / timeout:,.0f} rows/s",
+                    "target": f"≥ {IMPORT_ROWS_PER_S:,} rows/s",
+                    "met": False,
+                }
+            ]
         drop_database(import_url)
     if done.returncode != 0:
         say(done.stdout[-3000:] + done.stderr[-3000:])
         last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-        return {
-            "case": f"import_gifts --format registry, {rows:,} rows",
-            "measured": f"failed: {last[:160]}",
-            "target": f"≥ {IMPORT_ROWS_PER_S:,} rows/s",
-            "met": False,
-        }
+        return [
+            {
+                "case": f"import_gifts --format registry, {rows:,} rows",
+                "measured": f"failed: {last[:160]}",
+                "target": f"≥ {IMPORT_ROWS_PER_S:,} rows/s",
+                "met": False,
+            }
+        ]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     rate = result["gifts"] / result["seconds"] if result["seconds"] else 0
-    return {
-        "case": f"import_gifts --format registry, {rows:,} rows",
-        "measured": f"{rate:,.0f} rows/s; {result['seconds']:.1f} s; "
-        f"{result['peak_mb']:,.0f} MB peak RSS growth",
-        "target": f"≥ {IMPORT_ROWS_PER_S:,} rows/s",
-        "met": rate >= IMPORT_ROWS_PER_S and result["gifts"] == rows,
-    }
+    measured = [
+        {
+            "case": f"import_gifts --format registry, {rows:,} rows",
+            "measured": f"{rate:,.0f} rows/s; {result['seconds']:.1f} s; "
+            f"{result['peak_mb']:,.0f} MB peak RSS growth",
+            "target": f"≥ {IMPORT_ROWS_PER_S:,} rows/s",
+            "met": rate >= IMPORT_ROWS_PER_S and result["gifts"] == rows,
+        }
+    ]
+    path = result["exports"]["path"]
+    for state, what in [
+        ("current", "statistics as the import left them"),
+        ("stale", "no statistics at all"),
+    ]:
+        exported, seconds, queries = result["exports"][state]
+        rate = exported / seconds if seconds else 0
+        measured.append(
+            {
+                "case": f"straight after the import, {what}: `{path}`, {exported:,} rows",
+                "queries": [queries],
+                "measured": f"{rate:,.0f} rows/s; {seconds:.1f} s",
+                "target": f"≥ {EXPORT_ROWS_PER_S:,} rows/s",
+                "met": rate >= EXPORT_ROWS_PER_S,
+            }
+        )
+    return measured
 
 
 def import_worker(path):
@@ -553,7 +617,21 @@ def import_worker(path):
         call_command("import_gifts", path, format="registry", offline=True, stdout=out)
         seconds = time.perf_counter() - started
     print(out.getvalue(), file=sys.stderr)
-    print(json.dumps({"seconds": seconds, "gifts": Gift.objects.count(), "peak_mb": memory["mb"]}))
+    # Straight after the import, the filtered export; then again with no statistics.
+    path = filtered_export_path()
+    exports = {"path": path, "current": stream_csv(path)}
+    make_statistics_stale()
+    exports["stale"] = stream_csv(path)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "gifts": Gift.objects.count(),
+                "peak_mb": memory["mb"],
+                "exports": exports,
+            }
+        )
+    )
 
 
 def write_explains(path, explain):
@@ -664,8 +742,9 @@ def main(argv=None):
     rows += page_rows(cases, args.requests, explain)
     if not args.only:
         rows.append(export_row(args.export_rows))
+        rows.append(export_row(0, filtered_export_path(), "Filtered CSV export"))
         if not args.skip_import:
-            rows.append(import_row(bench_url, args.import_rows, args.import_timeout))
+            rows += import_row(bench_url, args.import_rows, args.import_timeout)
     if explain:
         write_explains(args.explain, explain)
         say(f"Query plans written to {args.explain}.")
