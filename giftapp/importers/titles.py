@@ -223,10 +223,13 @@ def _capitals_lowered(text):
     return text
 
 
-@functools.lru_cache(maxsize=50_000)  # two transcriptions of one register repeat them
 def object_name(text):
     """The short name of one object from its description, or "" when it gives none."""
-    text = text[:NAME_SCAN]
+    return _object_name(text[:NAME_SCAN])
+
+
+@functools.lru_cache(maxsize=50_000)  # two transcriptions of one register repeat them
+def _object_name(text):
     if _NOT_OBJECT.match(text):
         return ""
     text = " ".join(tidy_marks(text).split())

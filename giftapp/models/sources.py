@@ -19,12 +19,16 @@ source_url = URLValidator(
 )
 
 
-@functools.lru_cache(maxsize=10_000)  # a register names a few sources on many rows
 def source_url_problem(url):
     """Why a URL cannot be a source's address, or None: an import's check, the same as the
     admin's form (a length check first, so a huge cell costs nothing)."""
     if len(url) > SOURCE_URL_LENGTH:
         return f"A source URL has at most {SOURCE_URL_LENGTH} characters (this has {len(url)})."
+    return _web_address_problem(url)
+
+
+@functools.lru_cache(maxsize=10_000)  # a register names a few sources on many rows
+def _web_address_problem(url):
     try:
         source_url(url)
     except ValidationError:
