@@ -63,6 +63,10 @@ class CleanNameTests(SimpleTestCase):
             ("Sultan Haji Hassanal Bolkiah", "Hassanal Bolkiah"),
             ("Mohammad bin Salman bin Abdulaziz Al Saud Crown Prince",
              "Mohammad bin Salman bin Abdulaziz Al Saud"),
+            # A hyphen printed at a line's end.
+            ("Hajah Saleha binti Al- Marhum Pengiran Pemancha",
+             "Saleha binti Al-Marhum Pengiran Pemancha"),
+            ("Prince Haji Al- Muhtadee Billah", "Al-Muhtadee Billah"),
         ]:  # fmt: skip
             with self.subTest(written):
                 self.assertEqual(clean_name(written), name)

@@ -241,12 +241,17 @@ def spouse_in(text, name_column=False):
 @functools.lru_cache(maxsize=100_000)
 def clean_name(name):
     """The name as a page should show it: entities decoded, a leading honorific (or a
-    misspelt one, or a rank) dropped, and only the first of several people. "Kind
-    Abdullah II" -> "Abdullah II"."""
+    misspelt one, or a rank) dropped, only the first of several people, and a hyphen
+    broken at a line's end joined again. "Kind Abdullah II" -> "Abdullah II"; "Saleha
+    binti Al- Marhum" -> "Saleha binti Al-Marhum"."""
     words = _without_titles(first_person(name).split())
     while len(words) > 2 and fold(words[-1]) in _HONORIFICS:  # "… Al Saud Crown Prince"
         words = words[:-1]
-    return " ".join(words)
+    return _BROKEN_HYPHEN.sub("-", " ".join(words))
+
+
+# "Al- Marhum", "Di- Pertuan": a name's hyphen the register printed at a line's end.
+_BROKEN_HYPHEN = re.compile(r"(?<=\w)- (?=[A-Z])")
 
 
 @dataclass(frozen=True)
