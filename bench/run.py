@@ -220,15 +220,10 @@ def choose_parameters():
     from giftapp.models import Gift, Leader, SanctionsFlag, Visit
 
     public = Gift.objects.public()
-    top = list(
-        public.exclude(recipient_country="")
-        .values_list("recipient_country")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:1]
-    )
-    if not top:
+    top = commonest_recipient_country()
+    if top is None:
         sys.exit("The database holds no public gift: run with --generate (see --help).")
-    country, country_count = top[0]
+    country, country_count = top
     giver, recipient = (
         public.values_list("giver_country", "recipient_country")
         .annotate(n=Count("pk"))
@@ -459,20 +454,27 @@ def export_row(limit, path="/gifts/?format=csv", what="CSV export"):
     }
 
 
-def filtered_export_path():
-    """The CSV export of the gifts to the commonest recipient country."""
+def commonest_recipient_country():
+    """(country, public gifts to it) for the country receiving most public gifts, or
+    None when there is no public gift."""
     from django.db.models import Count
 
     from giftapp.models import Gift
 
-    country = (
+    top = (
         Gift.objects.public()
         .exclude(recipient_country="")
         .values_list("recipient_country")
         .annotate(n=Count("pk"))
-        .order_by("-n")[0][0]
+        .order_by("-n")
+        .first()
     )
-    return f"/gifts/?format=csv&recipient_country={country}"
+    return tuple(top) if top else None
+
+
+def filtered_export_path():
+    """The CSV export of the gifts to the commonest recipient country."""
+    return f"/gifts/?format=csv&recipient_country={commonest_recipient_country()[0]}"
 
 
 def make_statistics_stale():
