@@ -11,6 +11,13 @@ ways; dates are approximate or unknown now and then; values come in several curr
 a small share of gifts is flagged under a sanctions regime. The same seed gives the same
 registry.
 
+Two shapes (--shape), so that bulk work is measured on more than one kind of registry:
+- "bench" (the default): a few thousand sources shared by all gifts, about one visit per
+  eight gifts, and one gift in eight sent outside any visit;
+- "sourced": a registry transcribed from many documents: about 0.6 sources per gift (most
+  gifts cite a source of their own), about one visit per 5.6 gifts, and one gift in fifty
+  outside any visit. At 1,000,000 gifts: about 600,000 sources and 178,000 visits.
+
 Rows are written straight to the tables (COPY on PostgreSQL, batched INSERTs on SQLite):
 saving a million gifts one by one would take hours. So no history rows are written, and
 the derived columns are filled here exactly as the models' save() fills them.
@@ -18,6 +25,7 @@ the derived columns are filled here exactly as the models' save() fills them.
 
 import bisect
 import contextlib
+import dataclasses
 import datetime
 import functools
 import gc
@@ -512,6 +520,20 @@ DENIALS = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    standalone: float  # the share of draws that are a single gift outside any visit
+    visit_mean: float  # a visit's gifts: 1 + an exponential draw of this mean (at most 40)
+    sources_per_gift: float  # the pool of sources, per gift…
+    max_sources: int  # …at most this many
+
+
+SHAPES = {
+    "bench": Shape(standalone=0.49, visit_mean=6.5, sources_per_gift=0.02, max_sources=5000),
+    "sourced": Shape(standalone=0.10, visit_mean=5.0, sources_per_gift=0.6, max_sources=10**7),
+}
+
+
 class Weighted:
     """Draws one of `values` with the given weights, fast (bisect on cumulative weights)."""
 
@@ -664,8 +686,9 @@ class LeaderSpec:
 class Generator:
     """Builds the synthetic registry batch by batch; `tables` hold the rows to write."""
 
-    def __init__(self, gifts, seed, start_ids, taken):
+    def __init__(self, gifts, seed, start_ids, taken, shape=SHAPES["bench"]):
         self.n_gifts = gifts
+        self.shape = shape
         self.rng = random.Random(seed)
         self.ids = dict(start_ids)
         self.taken_names = taken["leader_names"]
@@ -855,9 +878,12 @@ class Generator:
     # Sources --------------------------------------------------------------------------
 
     def make_sources(self):
-        """A pool of sources spread over the years like the gifts, a few thousand at most."""
+        """A pool of sources spread over the years like the gifts: a few thousand at most in
+        the bench's shape, more than half as many as the gifts in the sourced one."""
         rng = self.rng
-        count = min(5000, max(200, self.n_gifts // 50))
+        shape = self.shape
+        count = min(shape.max_sources, max(200, int(self.n_gifts * shape.sources_per_gift)))
+        slug = functools.lru_cache(maxsize=len(HEADLINES))(slugify)
         self.sources_by_year = {year: [] for year in YEARS}
         table = self.tables["source"]
         for _ in range(count):
@@ -872,7 +898,7 @@ class Generator:
                     "id": source_id,
                     "created_at": created,
                     "updated_at": created,
-                    "url": f"https://{domain}/{year}/{day:%m}/{slugify(headline)}-{source_id}",
+                    "url": f"https://{domain}/{year}/{day:%m}/{slug(headline)}-{source_id}",
                     "title": headline,
                     "publisher": publisher,
                     "published_on": day,
@@ -921,12 +947,14 @@ class Generator:
         rng = self.rng
         made = pending = 0
         while made < self.n_gifts:
-            # Visits hold 7 gifts on average; half the draws are single gifts sent outside
-            # any visit, about 12 % of all gifts. So about N/8 visits.
-            if rng.random() < 0.49:
+            # In the bench's shape, visits hold 7 gifts on average; half the draws are single
+            # gifts sent outside any visit, about 12 % of all gifts. So about N/8 visits.
+            if rng.random() < self.shape.standalone:
                 k = self._standalone_gift()
             else:
-                k = min(1 + int(rng.expovariate(1 / 6.5)), 40, self.n_gifts - made)
+                k = min(
+                    1 + int(rng.expovariate(1 / self.shape.visit_mean)), 40, self.n_gifts - made
+                )
                 self._visit(k)
             made += k
             pending += k
@@ -1380,8 +1408,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--append", action="store_true", help="Add to a registry that already has records."
         )
+        parser.add_argument(
+            "--shape",
+            choices=sorted(SHAPES),
+            default="bench",
+            help="The registry's shape (default bench; see the module's docstring).",
+        )
 
-    def handle(self, *args, gifts, seed, batch, append, **options):
+    def handle(self, *args, gifts, seed, batch, append, shape="bench", **options):
         if gifts < 1:
             raise CommandError("--gifts must be at least 1.")
         if batch < 1:
@@ -1417,7 +1451,7 @@ class Command(BaseCommand):
             taken["leader_slugs"] = set(Leader.objects.values_list("slug", flat=True))
             taken["visit_slugs"] = set(Visit.objects.values_list("slug", flat=True))
         show_progress = sys.stderr.isatty() and options.get("verbosity", 1) > 0
-        generator = Generator(gifts, seed, start_ids, taken)
+        generator = Generator(gifts, seed, start_ids, taken, SHAPES[shape])
         with transaction.atomic():
             regimes = []
             for code, name, short, authority, target, since, provisions in REGIMES:
@@ -1497,5 +1531,5 @@ class Command(BaseCommand):
             f"Generated {counts['gift']:,} gifts ({generator.published_gifts:,} published), "
             f"{counts['visit']:,} visits, {counts['leader']:,} leaders, "
             f"{counts['source']:,} sources and {counts['flag']:,} sanctions flags "
-            f"in {elapsed:.1f} s ({writer.method}, seed {seed})."
+            f"in {elapsed:.1f} s ({writer.method}, seed {seed}, shape {shape})."
         )

@@ -26,7 +26,7 @@ What it measures, in this process (django.test.Client, DEBUG off), for each case
   its start-up.
 
 --generate creates the database if needed, migrates it, and fills it with
-`bench/generate.py --gifts N` when it holds no gift. Without it the database must already
+`bench/generate.py --gifts N --shape S` when it holds no gift. Without it the database must already
 hold a registry. The exit status is 0 unless the benchmark itself failed: the table says
 which targets are met.
 """
@@ -667,6 +667,13 @@ def parse_args(argv):
     )
     parser.add_argument("--seed", type=int, default=1, help="Seed for generate (default 1).")
     parser.add_argument(
+        "--shape",
+        choices=("bench", "sourced"),
+        default="bench",
+        help="The generated registry's shape: bench (the default) or sourced (many sources, "
+        "most gifts on visits; see bench/generate_registry.py).",
+    )
+    parser.add_argument(
         "--requests", type=int, default=20, help="Timed requests per case and mode (default 20)."
     )
     parser.add_argument(
@@ -682,6 +689,11 @@ def parse_args(argv):
         "--import-timeout", type=int, default=900, help="Give up the import after S seconds."
     )
     parser.add_argument("--skip-import", action="store_true", help="Do not measure the import.")
+    parser.add_argument(
+        "--skip-pages",
+        action="store_true",
+        help="Do not measure the pages (exports and import only).",
+    )
     parser.add_argument(
         "--only", help="Measure only the pages whose case or URL contains this text."
     )
@@ -725,7 +737,7 @@ def main(argv=None):
         if not Gift.objects.exists():
             say(f"Generating {args.gifts:,} gifts…")
             started = time.perf_counter()
-            call_command(GenerateRegistry(), gifts=args.gifts, seed=args.seed)
+            call_command(GenerateRegistry(), gifts=args.gifts, seed=args.seed, shape=args.shape)
             generated = generate_row(args.gifts, time.perf_counter() - started)
     total, public = Gift.objects.count(), Gift.objects.public().count()
     say(
@@ -740,8 +752,9 @@ def main(argv=None):
     cases = page_cases(params)
     if args.only:
         cases = [c for c in cases if args.only in c[0] or args.only in unquote(c[1])]
-    say(f"Pages, {args.requests} requests each, warm and cold:")
-    rows += page_rows(cases, args.requests, explain)
+    if not args.skip_pages:
+        say(f"Pages, {args.requests} requests each, warm and cold:")
+        rows += page_rows(cases, args.requests, explain)
     if not args.only:
         rows.append(export_row(args.export_rows))
         rows.append(export_row(0, filtered_export_path(), "Filtered CSV export"))
