@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from giftapp.models import (
     DatePrecision,
@@ -14,6 +16,7 @@ from giftapp.models import (
     Visit,
     period_end,
 )
+from giftapp.models.sources import PLAIN_WEB_ADDRESS, source_url, source_url_problem
 from giftapp.text import fold
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_visit
@@ -227,6 +230,51 @@ class FoldTests(TestCase):
         self.assertEqual(fold("Kim Jong-un"), fold("Kim  Jong Un"))
         self.assertEqual(fold("김정은"), "김정은")
         self.assertEqual(fold(""), "")
+
+
+# Pieces of web addresses, plain and hostile, for the source URL check.
+URL_PIECES = st.sampled_from(
+    ["http", "https", "ftp", "javascript:", "://", "//", ".", "-", "a", "Z", "0", "example",
+     "com", "xn--p1ai", "co.uk", "/", "?q=1", "#top", "@", ":8080", " ", "\t", "\n", "%20", "é",
+     "[::1]", "localhost", "a" * 63, "b" * 64, "..", "\\", "'", '"', "<", "~"]
+)  # fmt: skip
+
+
+class SourceUrlTests(SimpleTestCase):
+    def assert_judged_as_the_validator_judges(self, url):
+        try:
+            source_url(url)
+            valid = True
+        except ValidationError:
+            valid = False
+        self.assertEqual(source_url_problem(url) is None, valid, url)
+        if PLAIN_WEB_ADDRESS.fullmatch(url):
+            self.assertTrue(
+                valid, f"the quick check passed an address the validator refuses: {url!r}"
+            )
+
+    def test_plain_addresses_pass_the_quick_check(self):
+        for url in (
+            "https://www.state.gov/gifts/2024/report.pdf",
+            "http://news.example.co.uk/2019/05/a-gift-of-silver-123?print=1",
+        ):
+            with self.subTest(url=url):
+                self.assertTrue(PLAIN_WEB_ADDRESS.fullmatch(url))
+                self.assertIsNone(source_url_problem(url))
+
+    @given(st.lists(URL_PIECES, max_size=12).map("".join))
+    @example("https://-bad.example/")
+    @example("https://bad-.example/")
+    @example("https://example.c/")
+    @example("https://" + "a" * 63 + ".com")
+    @example("https://" + "a" * 64 + ".com")
+    @example("https://" + ("a" * 60 + ".") * 4 + "com/")
+    @example("javascript://example.com/%0aalert(1)")
+    @example("https://example.com/a b")
+    def test_the_quick_check_never_passes_what_the_validator_refuses(self, url):
+        self.assert_judged_as_the_validator_judges(url)
+        self.assert_judged_as_the_validator_judges("https://" + url)
+        self.assert_judged_as_the_validator_judges("https://example.com/" + url)
 
 
 class GiftQuerySetTests(TestCase):

@@ -1,6 +1,7 @@
 """Sources: where a claim comes from."""
 
 import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -19,11 +20,23 @@ source_url = URLValidator(
 )
 
 
+# Most addresses are plainly valid: http(s), an ASCII host name of lowercase labels, then a
+# path of printable ASCII. This pattern accepts only what source_url accepts (each part is
+# a narrower form of URLValidator's) at a tenth of its cost; source_url judges the rest. Up
+# to 253 characters, a host name cannot be longer than URLValidator allows.
+PLAIN_WEB_ADDRESS = re.compile(
+    r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:/[!-~]*)?", re.ASCII
+)
+PLAIN_WEB_ADDRESS_LENGTH = 253
+
+
 def source_url_problem(url):
     """Why a URL cannot be a source's address, or None: an import's check, the same as the
     admin's form (a length check first, so a huge cell costs nothing)."""
     if len(url) > SOURCE_URL_LENGTH:
         return f"A source URL has at most {SOURCE_URL_LENGTH} characters (this has {len(url)})."
+    if len(url) <= PLAIN_WEB_ADDRESS_LENGTH and PLAIN_WEB_ADDRESS.fullmatch(url):
+        return None
     return _web_address_problem(url)
 
 
