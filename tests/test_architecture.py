@@ -115,7 +115,7 @@ ROOMS_ALLOWED = {
     "charts": set(),
     "filters": {"codes", "counts", "models", "templatetags", "text"},
     "exports": {"backends", "models"},
-    "importers": {"backends", "cache", "codes", "exports", "models", "money", "text"},
+    "importers": {"backends", "cache", "codes", "counts", "exports", "models", "money", "text"},
     "queries": {"charts", "codes", "counts", "filters", "models", "money", "sentences", "text"},
     "feeds": {"models", "queries", "sentences", "templatetags"},
     "views": {"exports", "filters", "models", "queries", "sentences"},

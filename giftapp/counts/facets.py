@@ -104,6 +104,7 @@ SELECT giver_country, recipient_country, category,
        COALESCE(EXTRACT(YEAR FROM date)::int, 0), is_flagged, count(*)
 FROM giftapp_gift WHERE publication_status = 'published'
 GROUP BY 1, 2, 3, 4, 5;
+ANALYZE giftapp_giftfacet;
 {ROLLUP_SQL.format(source="giftapp_giftfacet")};
 """
 

@@ -28,14 +28,17 @@ no other import does it, and the admin's never.
 
 import json
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import connection
 from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
+from ..counts import facets as facet_counts
 from ..models import (
     Gift,
+    GiftFacet,
+    GiftFacetPair,
     Leader,
     PublicationStatus,
     SanctionsFlag,
@@ -625,8 +628,13 @@ class PostgresImport:
             cursor, (Gift, Gift.sources.through, Gift.history.model), new, self.importer.offline
         )
         # The facet aggregates are kept by the gifts' trigger, once for the one statement
-        # that inserts them all: cheaper than recounting every gift (facets.deferred).
-        with set_aside(aside):
+        # that inserts them all: cheaper than recounting every gift, unless the import
+        # more than doubles the gifts. Then they are recounted at the end, into tables
+        # whose secondary indexes are set aside too (facets.deferred).
+        recount = Gift._meta.db_table in aside
+        if recount:
+            aside += [model._meta.db_table for model in (GiftFacet, GiftFacetPair)]
+        with set_aside(aside), facet_counts.deferred() if recount else nullcontext():
             self._insert_gift_rows(cursor)
             counts["gifts"]["created"] += new
             write_history(cursor, Gift, self.importer, self.now)
