@@ -11,6 +11,7 @@ or LF, doubling the quotes inside: the rule csv.writer follows with QUOTE_MINIMA
 NULL bare but an empty string as "", so the query turns every empty cell into NULL.
 """
 
+import re
 from itertools import islice
 
 from django.core.exceptions import EmptyResultSet
@@ -24,6 +25,9 @@ from . import interchange
 ROWS_PER_CHUNK = 4000
 # The ids of the gifts being exported, for the length of the export.
 EXPORT_IDS = "pg_temp.export_gift_ids"
+# At most this many are written into the export's statement (about 2 MB of SQL).
+INLINE_IDS = 250_000
+ARRAY_OF_IDS = re.compile(r"\{[0-9]+(?:,[0-9]+)*\}", re.ASCII)
 
 PUBLISHED = PublicationStatus.PUBLISHED.value
 FORMULA_CODES = ", ".join(str(ord(char)) for char in interchange.FORMULA_STARTS)
@@ -58,16 +62,11 @@ def _copy_rows(queryset, public, rows_per_chunk):
     with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
         # No parallel plan: every worker would run the whole merge with the sources.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        # The filter runs once, into a table whose statistics are gathered now: the plan
-        # of the export never rests on the tables' statistics, which may be stale (just
-        # after an import, a filter the planner expects to match 25 gifts may match
-        # 100,000, and a plan made for 25 reads every source once per gift).
-        cursor.execute(f"DROP TABLE IF EXISTS {EXPORT_IDS}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {EXPORT_IDS} (id) ON COMMIT DROP AS {ids_sql}", params
-        )
-        cursor.execute(f"ANALYZE {EXPORT_IDS}")
-        statement = copy_statement(f"SELECT e.id FROM {EXPORT_IDS} e", public=public)
+        # The export's plan never rests on the tables' statistics, which may be stale
+        # (just after an import, a filter the planner expects to match 25 gifts may match
+        # 100,000, and a plan made for 25 reads every source once per gift): see
+        # selected_ids.
+        statement = copy_statement(selected_ids(cursor, ids_sql, params), public=public)
         with cursor.copy(statement) as copy:
             lines = []
             for row in copy:
@@ -77,6 +76,30 @@ def _copy_rows(queryset, public, rows_per_chunk):
                     lines = []
             if lines:
                 yield len(lines), b"\r\n".join(lines) + b"\r\n"
+
+
+def selected_ids(cursor, ids_sql, params):
+    """The SQL of the condition "this column is one of the ids that ids_sql selects", for
+    copy_statement. The filter runs first, on its own: its plan is the filter's alone.
+
+    Up to INLINE_IDS ids, they are written into the condition as an array: PostgreSQL
+    reads the gifts and their links to sources through their indexes. For a filter that
+    matches one gift in eight, that is a fifth faster than semi-joins that scan every
+    gift and every link. Past INLINE_IDS the scans are the cheaper: the ids go into a
+    temporary table, whose statistics are gathered at once.
+    """
+    cursor.execute(
+        "SELECT count(*), array_agg(id ORDER BY id)::text "
+        f"FROM (SELECT id FROM ({ids_sql}) AS matching(id) LIMIT %s) AS ids",
+        [*params, INLINE_IDS + 1],
+    )
+    count, ids = cursor.fetchone()
+    if count <= INLINE_IDS and (ids is None or ARRAY_OF_IDS.fullmatch(ids)):
+        return lambda column: f"{column} = ANY('{ids or '{}'}'::bigint[])"
+    cursor.execute(f"DROP TABLE IF EXISTS {EXPORT_IDS}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {EXPORT_IDS} (id) ON COMMIT DROP AS {ids_sql}", params)
+    cursor.execute(f"ANALYZE {EXPORT_IDS}")
+    return lambda column: f"{column} IN (SELECT e.id FROM {EXPORT_IDS} e)"
 
 
 def code(column):
@@ -155,8 +178,8 @@ def columns(public):
     ]
 
 
-def copy_statement(ids_sql, *, public):
-    """COPY of the gifts whose ids ids_sql selects (in id order), in id order.
+def copy_statement(one_of, *, public):
+    """COPY of the gifts whose id one_of("g.id") accepts (SQL of a condition), in id order.
 
     Flags and sources are grouped by gift_id and merged with the gifts in id order: the
     rows stream out as they are built. Sources are grouped for the selected gifts only, so
@@ -196,9 +219,9 @@ LEFT JOIN (
         max(s.url COLLATE "C") AS last_url
     FROM giftapp_gift_sources gs
     JOIN giftapp_source s ON s.id = gs.source_id
-    WHERE s.url <> '' AND gs.gift_id IN ({ids_sql})
+    WHERE s.url <> '' AND {one_of("gs.gift_id")}
     GROUP BY gs.gift_id
 ) sources ON sources.gift_id = g.id
-WHERE g.id IN ({ids_sql})
+WHERE {one_of("g.id")}
 ORDER BY g.id
 ) TO STDOUT (FORMAT csv)"""
