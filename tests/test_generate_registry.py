@@ -14,7 +14,7 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
 from bench import run as bench_run
-from bench.generate_registry import Command, Generator
+from bench.generate_registry import SHAPES, Command, Generator
 from giftapp.models import (
     Gift,
     Leader,
@@ -38,13 +38,14 @@ def generate(**options):
     return out.getvalue()
 
 
-def in_memory(gifts, seed):
+def in_memory(gifts, seed, shape="bench"):
     """Every row a generator makes, table by table, without writing anything."""
     generator = Generator(
         gifts,
         seed,
         dict.fromkeys(["leader", "source", "visit", "gift", "flag"], 1),
         {"leader_names": set(), "leader_slugs": set(), "visit_slugs": set()},
+        SHAPES[shape],
     )
     generator.setup_flags(
         [
@@ -178,6 +179,25 @@ class GeneratorTests(TestCase):
         _, other = in_memory(N, SEED + 1)
         self.assertEqual(first, again)
         self.assertNotEqual(first["gift"], other["gift"])
+
+    def test_the_sourced_shape_has_many_sources_and_most_gifts_on_visits(self):
+        shapes = {shape: in_memory(20000, SEED, shape)[1] for shape in ("bench", "sourced")}
+        for shape, rows in shapes.items():
+            with self.subTest(shape=shape):
+                self.assertEqual(len(rows["gift"]), 20000)
+                # Every source in the pool is made, whether a gift cites it or not.
+                self.assertEqual(len(rows["source"]), 400 if shape == "bench" else 12000)
+        bench, sourced = shapes["bench"], shapes["sourced"]
+        # One visit per 5.6 gifts (178,000 at a million), against one per eight or so.
+        self.assertTrue(20000 / 6.2 < len(sourced["visit"]) < 20000 / 5.1, len(sourced["visit"]))
+        self.assertTrue(20000 / 9 < len(bench["visit"]) < 20000 / 7, len(bench["visit"]))
+        # The gifts cite a few hundred sources between them, against thousands.
+        cited = {
+            shape: {source for _gift, source in rows["gift_sources"]}
+            for shape, rows in shapes.items()
+        }
+        self.assertLessEqual(len(cited["bench"]), 400)
+        self.assertGreater(len(cited["sourced"]), 6000)
 
     def test_the_registry_has_the_shape_of_a_real_one(self):
         generator, rows = in_memory(4000, SEED)
