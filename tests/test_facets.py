@@ -1,8 +1,10 @@
 """The facet aggregates that PostgreSQL keeps by trigger agree with counting the gifts,
 and the gift list's counts read from them agree with the counts made from the gifts."""
 
+import bisect
 import datetime
 from collections import Counter
+from decimal import Decimal
 from unittest import mock
 from urllib.parse import urlencode
 
@@ -19,23 +21,22 @@ from giftapp.models import FlagFacet, Gift, GiftFacet, GiftFacetPair, SanctionsF
 from .factories import make_flag, make_gift, make_leader, make_regime, make_source
 
 
-def live_counts():
-    rows = (
-        Gift.objects.published()
-        .annotate(year=ExtractYear("date"))
-        .values("giver_country", "recipient_country", "category", "year", "is_flagged")
-        .annotate(n=Count("pk"))
-    )
-    return {
-        (
-            r["giver_country"],
-            r["recipient_country"],
-            r["category"],
-            r["year"] or 0,
-            r["is_flagged"],
-        ): r["n"]
-        for r in rows
-    }
+def live_counts(*, banded=False):
+    """{combination: published gifts}; with `banded`, each combination ends with the
+    value band, and gifts without a value are left out."""
+    names = ["giver_country", "recipient_country", "category", "year", "is_flagged"]
+    gifts = Gift.objects.published().annotate(year=ExtractYear("date"))
+    if banded:
+        gifts = gifts.filter(value_usd__isnull=False)
+        names.append("value_usd")
+    counts = Counter()
+    for row in gifts.values(*names).annotate(n=Count("pk")):
+        combination = [row[name] for name in names]
+        combination[3] = combination[3] or 0
+        if banded:
+            combination[5] = bisect.bisect_right(facets.VALUE_BOUNDS, combination[5])
+        counts[tuple(combination)] += row["n"]
+    return dict(counts)
 
 
 def kept_counts():
@@ -52,14 +53,21 @@ def live_pairs():
     """The pair rollups, computed here from the combinations counted live."""
     pairs = Counter()
     for combination, n in live_counts().items():
-        texts = (str(v).lower() if isinstance(v, bool) else str(v) for v in combination)
-        values = dict(zip(DIMENSIONS, texts, strict=True))
+        values = dict(zip(DIMENSIONS, map(text, combination), strict=True))
         for facet in DIMENSIONS:
             pairs["", "", facet, values[facet]] += n
             for dimension in DIMENSIONS:
                 if dimension != facet:
                     pairs[dimension, values[dimension], facet, values[facet]] += n
+    # Each facet under each value band.
+    for (*combination, band), n in live_counts(banded=True).items():
+        for facet, value in zip(DIMENSIONS, combination, strict=True):
+            pairs["value_band", str(band), facet, text(value)] += n
     return dict(pairs)
+
+
+def text(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def kept_pairs():
@@ -112,20 +120,32 @@ class FacetAggregateTests(TestCase):
     def test_inserts_updates_deletes_and_flags_keep_the_aggregate_exact(self):
         source = make_source()
         gifts = [
-            make_gift(giver_country="RU", recipient_country="KP", category="vehicle"),
             make_gift(
-                giver_country="KP", recipient_country="RU", date=None, date_precision="unknown"
+                giver_country="RU",
+                recipient_country="KP",
+                category="vehicle",
+                value_usd=Decimal("1999.99"),
+            ),
+            make_gift(
+                giver_country="KP",
+                recipient_country="RU",
+                date=None,
+                date_precision="unknown",
+                value_usd=Decimal("0.50"),
             ),
             make_gift(giver_country="FR", recipient_country="DE", publication_status="draft"),
         ]
         assert_kept(self)
         gifts[2].publication_status = "published"
         gifts[2].sources.add(source)
+        gifts[2].value_usd = Decimal(2000)
         gifts[2].save()
         gifts[0].recipient_country = "CN"
         gifts[0].date = datetime.date(2001, 1, 1)
+        gifts[0].value_usd = None
         gifts[0].save()
         assert_kept(self)
+        self.assertTrue(GiftFacetPair.objects.filter(filter_dimension="value_band").exists())
         flag = make_flag(gifts[1], make_regime())
         assert_kept(self)
         self.assertEqual(facets.totals({})["flagged"], 1)
@@ -146,7 +166,7 @@ class FacetAggregateTests(TestCase):
         self.assertFalse(facets.answerable({"date_from": datetime.date(2024, 3, 1)}))
 
     def test_rebuild_recounts_both_aggregates(self):
-        make_gift(giver_country="RU", recipient_country="KP")
+        make_gift(giver_country="RU", recipient_country="KP", value_usd=Decimal(5000))
         make_gift(giver_country="KP", recipient_country="RU", category="animal")
         GiftFacet.objects.update(n=7)
         GiftFacetPair.objects.all().delete()
@@ -303,6 +323,81 @@ class SinglePassTests(TestCase):
                 self.assertIsNotNone(filterset(dict(QueryDict(url.split("?")[1]).lists())).scanned)
                 with mock.patch.object(facets, "scannable", return_value=False):
                     self.assertEqual(scanned, list_page(self.client, url))
+
+
+@pytest.mark.postgresql("triggers")
+class ValueBandTests(TestCase):
+    """A value range alone is counted from the value bands it covers and the gifts at its
+    ends: the same counts, facets and page as counting the gifts."""
+
+    @classmethod
+    def setUpTestData(cls):
+        regime = make_regime()
+        values = [None, "0.50", "1", "999.99", "1000", "1500", "2000", "4321", "5000", "9999.99"]
+        values += ["10000", "10000.01", "250000", "7000000"]
+        for number in range(56):
+            gift = make_gift(
+                item=f"Vase {number}",
+                giver_country=("RU", "CN", "KP", "US")[number % 4],
+                recipient_country=("GB", "DE", "FR")[number % 3],
+                category=("artwork", "tableware", "vehicle")[number % 3],
+                date=None if number % 9 == 0 else datetime.date(2000 + number % 20, 6, 1),
+                date_precision="unknown" if number % 9 == 0 else "day",
+                value_usd=None if values[number % 14] is None else Decimal(values[number % 14]),
+                publication_status="draft" if number % 13 == 0 else "published",
+            )
+            if number % 5 == 1:
+                make_flag(gift, regime, status=("alleged", "cleared")[number % 2])
+
+    def test_value_ranges_count_as_the_gifts_do(self):
+        urls = [
+            "/gifts/?value_min=1000&value_max=10000",
+            "/gifts/?value_min=1000&value_max=9999.99&sort=-value",
+            "/gifts/?value_min=150&value_max=4321",
+            "/gifts/?value_min=1000",
+            "/gifts/?value_min=1000.01&page=2",
+            "/gifts/?value_max=2000&sort=item",
+            "/gifts/?value_min=0",
+            "/gifts/?value_min=0&value_max=0.99",
+            "/gifts/?value_min=10000&value_max=10000",
+            "/gifts/?value_min=300000&value_max=400000",
+            "/gifts/?value_min=1&value_max=99999999999999",
+        ]
+        for url in urls:
+            with self.subTest(url):
+                values = filterset(dict(QueryDict(url.split("?")[1]).lists())).form.cleaned_data
+                self.assertTrue(facets.bandable(values))
+                banded = list_page(self.client, url)
+                with mock.patch.object(facets, "available", return_value=False):
+                    self.assertEqual(banded, list_page(self.client, url))
+
+    def test_a_minimum_of_zero_leaves_out_the_gifts_without_a_value(self):
+        total = list_page(self.client, "/gifts/?value_min=0")[0]
+        self.assertEqual(total, Gift.objects.published().filter(value_usd__isnull=False).count())
+
+    def test_only_a_value_range_alone_is_counted_from_the_bands(self):
+        for data in (
+            {"value_min": "1000", "recipient_country": "KP"},
+            {"value_min": "1000", "q": "vase"},
+            {"value_max": "1000", "date_from": "2004-03-01"},
+            {"value_max": "1000", "flagged": "yes"},
+            {},
+        ):
+            with self.subTest(data):
+                self.assertFalse(facets.bandable(filterset(data).form.cleaned_data))
+
+    def test_value_bands_split_a_range_into_whole_bands_and_ends(self):
+        def band_bounds(low, high):
+            bands, edges = facets.value_bands(
+                low if low is None else Decimal(low), high if high is None else Decimal(high)
+            )
+            starts = (0, *facets.VALUE_BOUNDS)
+            return starts[bands[0]] if bands else None, len(bands), edges
+
+        self.assertEqual(band_bounds("1000", "10000"), (1000, 3, [(10000, None)]))
+        self.assertEqual(band_bounds("150", "4321"), (200, 3, [(150, 200), (2000, None)]))
+        self.assertEqual(band_bounds(None, "0.5"), (None, 0, [(0, None)]))
+        self.assertEqual(band_bounds("5", None), (5, 40, []))
 
 
 @pytest.mark.postgresql("triggers")

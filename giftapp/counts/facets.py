@@ -5,13 +5,17 @@ country, category, year and whether they are flagged; GiftFacetPair rolls it up 
 facet counted under one filter dimension (or none); FlagFacet lists the public flags of
 published gifts with the same dimensions. A list with at most one of those filters reads
 a few dozen pair rows; with two or more, the combinations matching them; the flag-status
-counts read the few flag rows. Any other filter (text, leaders, visit, values, currency,
-regime, flag status, a date range that is not whole years) is counted from the gifts.
+counts read the few flag rows. The pairs also count each facet under each value band, so a
+value range alone reads the pairs of the bands it covers. Any other filter (text, leaders,
+visit, values with other filters, currency, regime, flag status, a date range that is not
+whole years) is counted from the gifts.
 """
 
 import functools
 import operator
+from collections import Counter
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value, Window
@@ -96,7 +100,44 @@ ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
 DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
 """
 
+# Value bands: the values in US dollars cut at 1, 2 and 5 times each power of ten, from
+# 1 to 5 × 10^13. width_bucket() numbers a value's band: 0 below the first bound, n from
+# the n-th bound up to the next; a gift without a value is in none. GiftFacetPair keeps
+# each facet counted under each band (filter dimension "value_band"), so that a value range
+# with round bounds, alone, is counted from the bands it covers (see banded()).
+VALUE_BOUNDS = tuple(Decimal(m) * 10**k for k in range(14) for m in (1, 2, 5))
+VALUE_BAND = f"width_bucket(value_usd, '{{{','.join(map(str, VALUE_BOUNDS))}}}'::numeric[])"
+# Adds the pairs of each band with each facet for the combinations of `source` (GiftFacet's
+# columns, value_band and n). The gifts' trigger (migration 0020) runs the same.
+BAND_ROLLUP_SQL = f"""
+INSERT INTO giftapp_giftfacetpair
+    (filter_dimension, filter_value, facet_dimension, facet_value, n)
+SELECT 'value_band', c.value_band::text, p.facet_dimension, p.facet_value, c.n
+FROM (
+    SELECT value_band, {", ".join(name for name, _value in DIMENSIONS)}, sum(n) AS n,
+           GROUPING({", ".join(name for name, _value in DIMENSIONS)}) AS left_out
+    FROM {{source}} AS counted
+    WHERE value_band IS NOT NULL
+    GROUP BY GROUPING SETS ({", ".join(f"(value_band, {name})" for name, _value in DIMENSIONS)})
+) AS c
+CROSS JOIN LATERAL (VALUES {
+    ", ".join(f"({_left_out(name)}, '{name}', {value})" for name, value in DIMENSIONS)
+})
+    AS p(left_out, facet_dimension, facet_value)
+WHERE p.left_out = c.left_out AND c.n <> 0
+ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
+DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
+"""
+BANDED_GIFTS = f"""(
+    SELECT giver_country, recipient_country, category,
+           COALESCE(EXTRACT(YEAR FROM date)::int, 0) AS year, is_flagged,
+           {VALUE_BAND} AS value_band, 1 AS n
+    FROM giftapp_gift WHERE publication_status = 'published' AND value_usd IS NOT NULL
+)"""
+
+# In memory, as the trigger function (a million gifts grouped by band: 0.7 s, not 1.4 s).
 REBUILD_SQL = f"""
+SET LOCAL work_mem = '64MB';
 DELETE FROM giftapp_giftfacet;
 DELETE FROM giftapp_giftfacetpair;
 INSERT INTO giftapp_giftfacet (giver_country, recipient_country, category, year, is_flagged, n)
@@ -106,6 +147,7 @@ FROM giftapp_gift WHERE publication_status = 'published'
 GROUP BY 1, 2, 3, 4, 5;
 ANALYZE giftapp_giftfacet;
 {ROLLUP_SQL.format(source="giftapp_giftfacet")};
+{BAND_ROLLUP_SQL.format(source=BANDED_GIFTS)};
 """
 
 
@@ -142,9 +184,14 @@ def whole_years(date_from, date_to):
     return (date_from.year if date_from else None, date_to.year if date_to else None)
 
 
+def is_set(values, name):
+    """Whether a cleaned filter value is given: a minimum value of 0 is."""
+    return values.get(name) not in (None, "", [])
+
+
 def answerable(values):
     """Whether the aggregate can answer counts under these cleaned filter values."""
-    if not available() or any(values.get(name) for name in GIFT_ONLY_FILTERS):
+    if not available() or any(is_set(values, name) for name in GIFT_ONLY_FILTERS):
         return False
     return whole_years(values.get("date_from"), values.get("date_to")) is not False
 
@@ -385,10 +432,101 @@ def scan(queryset, conditions, ordering, window, *, matching):
     # Unordered: an ordered aggregate would rule out grouping by hashing.
     result["page"] = [gift_id for _position, gift_id in sorted(page)]
     for name, counted in result["facets"].items():
-        if name == "year":
-            counted.sort(reverse=True)
-        else:
-            counted.sort(key=lambda pair: (-pair[1], pair[0]))
-    flags = FlagFacet.objects.filter(gift_id__in=matching.order_by().values("pk"))
-    result["flag_status"] = _status_counts(flags)
+        result["facets"][name] = _most_first(name, counted)
+    if matching is not None:
+        result["flag_status"] = matching_flag_statuses(matching)
     return result
+
+
+def matching_flag_statuses(matching):
+    """{status: gifts} of the public flags of the `matching` gifts, read from the few
+    FlagFacet rows."""
+    return _status_counts(FlagFacet.objects.filter(gift_id__in=matching.order_by().values("pk")))
+
+
+def bandable(values):
+    """Whether the list's only filter is a value range, which the value bands count."""
+    low, high = values.get("value_min"), values.get("value_max")
+    others = [name for name in GIFT_ONLY_FILTERS if name not in ("value_min", "value_max")]
+    return (
+        available()
+        and (low is not None or high is not None)
+        and not any(is_set(values, name) for name in (*others, "date_from", "date_to"))
+        and not active_dimensions(values)
+    )
+
+
+def value_bands(low, high):
+    """The value bands wholly within [low, high] (either bound None for none), and the
+    ranges at its ends that no such band covers, as (from, below) pairs of which `below`
+    None includes `high` (or has no end): [(low, first band's start), (last band's end,
+    None)] with the bands, [(low, None)] without."""
+    low = low or Decimal(0)
+    starts = (Decimal(0), *VALUE_BOUNDS)
+    ends = (*VALUE_BOUNDS, None)
+    bands = [
+        band
+        for band, (start, end) in enumerate(zip(starts, ends, strict=True))
+        if start >= low and (high is None or (end is not None and end <= high))
+    ]
+    if not bands:
+        return [], [(low, None)]
+    first, last = starts[bands[0]], ends[bands[-1]]
+    edges = []
+    if first > low:
+        edges.append((low, first))
+    if last is not None:
+        edges.append((last, None))
+    return bands, edges
+
+
+def banded(values, gifts, matching, window):
+    """What scan() gives, for a list filtered by a value range alone (bandable): the
+    bands the range covers whole are counted from their pairs with each facet, and the
+    gifts at its ends outside them in one pass each. With round bounds (1, 2 or 5 times
+    a power of ten) the only such gifts are those valued at the maximum itself, read from
+    the value index. `gifts` are the public gifts; `matching` those of the list, in its
+    order, of which the ids of the page `window` are read through the list order's index,
+    and whose flags are counted by status."""
+    high = values.get("value_max")
+    bands, edges = value_bands(values.get("value_min"), high)
+    counted = {name: Counter() for name in (*SCAN_DIMENSIONS, "is_flagged")}
+    rows = (
+        GiftFacetPair.objects.filter(
+            filter_dimension="value_band", filter_value__in=[str(band) for band in bands]
+        )
+        .values_list("facet_dimension", "facet_value")
+        .annotate(count=Sum("n"))
+    )
+    for dimension, value, count in rows if bands else ():
+        # Years are ints, as scan() gives them; 0, an unknown date, is none.
+        counted[dimension][(int(value) or None) if dimension == "year" else value] += count
+    flagged = counted["is_flagged"]
+    totals = {"total": sum(flagged.values()), "flagged": flagged["true"]}
+    for start, below in edges:
+        edge = gifts.filter(value_usd__gte=start)
+        edge = edge.filter(value_usd__lt=below) if below is not None else edge
+        edge = edge.filter(value_usd__lte=high) if below is None and high is not None else edge
+        part = scan(edge, {}, ["id"], None, matching=None)
+        totals["total"] += part["total"]
+        totals["flagged"] += part["flagged"]
+        for name, pairs in part["facets"].items():
+            counted[name].update(dict(pairs))
+    offset, limit = window or (0, 0)
+    return {
+        **totals,
+        "facets": {name: _most_first(name, counted[name].items()) for name in SCAN_DIMENSIONS},
+        "flag_status": matching_flag_statuses(matching),
+        "page": list(matching.values_list("pk", flat=True)[offset : offset + limit])
+        if limit
+        else [],
+    }
+
+
+def _most_first(name, pairs):
+    """A facet's (value, count) pairs as the list shows them: years newest first, other
+    values most counted first; unknown values and empty counts left out."""
+    pairs = [(value, count) for value, count in pairs if value not in ("", None) and count]
+    if name == "year":
+        return sorted(pairs, reverse=True)
+    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))

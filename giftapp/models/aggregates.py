@@ -52,7 +52,9 @@ class GiftFacetPair(models.Model):
     gifts (one facet counted alone). Dimensions are giver_country, recipient_country,
     category, year (0 for an unknown date) and is_flagged ("true"/"false"); values are
     stored as text. Every pair of dimensions is kept in both orders, so a lookup always
-    reads the few rows of one filter value. Kept by the same PostgreSQL triggers as
+    reads the few rows of one filter value. The filter dimension value_band, whose values
+    number the bands of counts.facets.VALUE_BOUNDS, counts each facet among the gifts
+    valued in one band (migration 0020). Kept by the same PostgreSQL triggers as
     GiftFacet (migration 0004); unused on SQLite.
     """
 
