@@ -57,7 +57,8 @@ PLAIN_STORAGES = {
 
 # Targets (issue 6), in milliseconds for pages.
 LIST_MS = 150
-SLOW_FILTER_MS = 600  # text, leader and value filters, cold
+SLOW_FILTER_MS = 600  # leader filters and other sorts, cold
+SEARCH_MS = 100  # text search and value ranges, cold (issue 18)
 DETAIL_MS = 30
 EXPORT_ROWS_PER_S = 100_000
 EXPORT_PEAK_MB = 200
@@ -310,10 +311,10 @@ def page_cases(p):
             "list",
         ),
         ("gifts flagged", url("/gifts/", flagged="yes"), "list"),
-        ("gifts by q, a common word", url("/gifts/", q=p["word"]), "slow"),
-        ("gifts by q, a leader's alias", url("/gifts/", q=p["alias"]), "slow"),
+        ("gifts by q, a common word", url("/gifts/", q=p["word"]), "search"),
+        ("gifts by q, a leader's alias", url("/gifts/", q=p["alias"]), "search"),
         ("gifts by leader", url("/gifts/", leader=p["leader"].slug), "slow"),
-        ("gifts by value range", url("/gifts/", value_min=1000, value_max=10000), "slow"),
+        ("gifts by value range", url("/gifts/", value_min=1000, value_max=10000), "search"),
         ("gifts, page 200 of a filter", url("/gifts/", **deep_filter, page=200), "list"),
         ("gifts sorted by giver", url("/gifts/", sort="giver"), "slow"),
         (
@@ -341,6 +342,8 @@ def target_for(kind, mode):
         return f"p95 ≤ {LIST_MS} ms", LIST_MS
     if kind == "slow":
         return f"p95 ≤ {SLOW_FILTER_MS} ms", SLOW_FILTER_MS
+    if kind == "search":
+        return f"p95 ≤ {SEARCH_MS} ms", SEARCH_MS
     return "none set", None
 
 
