@@ -431,6 +431,18 @@ class Gift(TimeStamped, Publishable):
             # created by migration 0003 in SQL, since SQLite cannot index NULLS LAST. Value
             # ranges and sort=value read gift_public_value_idx (migration 0007), which on
             # PostgreSQL carries the columns the list counts by.
+            # Each leader's newest dated public gift, given and received: what the leader
+            # index sorts by (?sort=-latest), read for every leader at once.
+            models.Index(
+                fields=["giver", "-date"],
+                condition=Q(publication_status=PublicationStatus.PUBLISHED, date__isnull=False),
+                name="gift_public_giver_date_idx",
+            ),
+            models.Index(
+                fields=["recipient", "-date"],
+                condition=Q(publication_status=PublicationStatus.PUBLISHED, date__isnull=False),
+                name="gift_public_recipient_date_idx",
+            ),
         ]
 
     def __str__(self):
