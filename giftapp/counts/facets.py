@@ -491,22 +491,26 @@ def banded(values, gifts, matching, window):
     high = values.get("value_max")
     bands, edges = value_bands(values.get("value_min"), high)
     counted = {name: Counter() for name in (*SCAN_DIMENSIONS, "is_flagged")}
-    rows = (
-        GiftFacetPair.objects.filter(
-            filter_dimension="value_band", filter_value__in=[str(band) for band in bands]
+    if bands:
+        rows = (
+            GiftFacetPair.objects.filter(
+                filter_dimension="value_band", filter_value__in=[str(band) for band in bands]
+            )
+            .values_list("facet_dimension", "facet_value")
+            .annotate(count=Sum("n"))
         )
-        .values_list("facet_dimension", "facet_value")
-        .annotate(count=Sum("n"))
-    )
-    for dimension, value, count in rows if bands else ():
-        # Years are ints, as scan() gives them; 0, an unknown date, is none.
-        counted[dimension][(int(value) or None) if dimension == "year" else value] += count
+        for dimension, value, count in rows:
+            # Years are ints, as scan() gives them; 0, an unknown date, is none.
+            counted[dimension][(int(value) or None) if dimension == "year" else value] += count
     flagged = counted["is_flagged"]
     totals = {"total": sum(flagged.values()), "flagged": flagged["true"]}
     for start, below in edges:
         edge = gifts.filter(value_usd__gte=start)
-        edge = edge.filter(value_usd__lt=below) if below is not None else edge
-        edge = edge.filter(value_usd__lte=high) if below is None and high is not None else edge
+        if below is not None:
+            edge = edge.filter(value_usd__lt=below)
+        elif high is not None:
+            edge = edge.filter(value_usd__lte=high)
+        # Counted only: no page, so no order to number them in.
         part = scan(edge, {}, ["id"], None, matching=None)
         totals["total"] += part["total"]
         totals["flagged"] += part["flagged"]
