@@ -446,11 +446,11 @@ class GiftFilter(django_filters.FilterSet):
     def scanned(self):
         """Every count of this list, and its page's ids, read in one pass over the
         matching gifts (see facets.scan), or for a value range alone from the value bands
-        (facets.banded); None where the aggregates answer instead, or where the facets
-        count different sets of gifts."""
+        without the page's ids (facets.banded); None where the aggregates answer instead,
+        or where the facets count different sets of gifts."""
         values = self.form.cleaned_data
         if facet_counts.bandable(values):
-            return facet_counts.banded(values, self.queryset, self.qs, self.page_window)
+            return facet_counts.banded(values, self.queryset, self.qs)
         if facet_counts.answerable(values) or not facet_counts.scannable(values):
             return None
         conditions = {}

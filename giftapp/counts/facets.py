@@ -480,14 +480,14 @@ def value_bands(low, high):
     return bands, edges
 
 
-def banded(values, gifts, matching, window):
-    """What scan() gives, for a list filtered by a value range alone (bandable): the
-    bands the range covers whole are counted from their pairs with each facet, and the
-    gifts at its ends outside them in one pass each. With round bounds (1, 2 or 5 times
-    a power of ten) the only such gifts are those valued at the maximum itself, read from
-    the value index. `gifts` are the public gifts; `matching` those of the list, in its
-    order, of which the ids of the page `window` are read through the list order's index,
-    and whose flags are counted by status."""
+def banded(values, gifts, matching):
+    """What scan() gives but the page (None: the list reads its ids through its order's
+    index), for a list filtered by a value range alone (bandable): the bands the range
+    covers whole are counted from their pairs with each facet, and the gifts at its ends
+    outside them in one pass each. With round bounds (1, 2 or 5 times a power of ten) the
+    only such gifts are those valued at the maximum itself, read from the value index.
+    `gifts` are the public gifts; `matching` those of the list, whose flags are counted by
+    status."""
     high = values.get("value_max")
     bands, edges = value_bands(values.get("value_min"), high)
     counted = {name: Counter() for name in (*SCAN_DIMENSIONS, "is_flagged")}
@@ -516,14 +516,11 @@ def banded(values, gifts, matching, window):
         totals["flagged"] += part["flagged"]
         for name, pairs in part["facets"].items():
             counted[name].update(dict(pairs))
-    offset, limit = window or (0, 0)
     return {
         **totals,
         "facets": {name: _most_first(name, counted[name].items()) for name in SCAN_DIMENSIONS},
         "flag_status": matching_flag_statuses(matching),
-        "page": list(matching.values_list("pk", flat=True)[offset : offset + limit])
-        if limit
-        else [],
+        "page": None,
     }
 
 

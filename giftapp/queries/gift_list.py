@@ -141,7 +141,7 @@ class ListPage:
         scanned = self.filterset.scanned
         if not total:
             ids = []
-        elif scanned is not None:
+        elif scanned is not None and scanned["page"] is not None:
             ids = scanned["page"]  # the single pass over the matches numbered them
         else:
             # The page's ids first: skipping the gifts of earlier pages then reads an
