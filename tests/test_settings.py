@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -111,3 +112,38 @@ def test_makemigrations_check_runs_without_production_secrets(tmp_path):
     )
     assert served.returncode != 0
     assert "SECRET_KEY is not set" in served.stderr
+
+
+def test_the_wsgi_module_loads_the_site_without_touching_the_database_or_the_cache():
+    """gunicorn --preload imports registry.wsgi once and forks its workers from it: it loads
+    the views and the templates there, and must open no connection the workers would share.
+    Pointed at a database and a cache that cannot be reached, the import still succeeds."""
+    clean = {k: v for k, v in os.environ.items() if k not in _SETTINGS_VARIABLES}
+    probe = (
+        "import json, sys\n"
+        "import registry.wsgi\n"
+        "from django.template import engines\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "print(json.dumps({'views': 'giftapp.views.gifts' in sys.modules,\n"
+        "    'api': 'giftapp.api.views' in sys.modules, 'redis': 'redis' in sys.modules,\n"
+        "    'templates': sorted(key.split('-')[0] for key in loader.get_template_cache)}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=clean
+        | {
+            "SECRET_KEY": STRONG_KEY,
+            "ALLOWED_HOSTS": "gifts.example.org",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+            "REDIS_URL": "redis://127.0.0.1:9/0",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["views"] and loaded["api"] and loaded["redis"]
+    assert {"giftapp/gift_list.html", "giftapp/gift_detail.html", "404.html"} <= set(
+        loaded["templates"]
+    )
