@@ -446,11 +446,10 @@ def matching_flag_statuses(matching):
 
 def bandable(values):
     """Whether the list's only filter is a value range, which the value bands count."""
-    low, high = values.get("value_min"), values.get("value_max")
     others = [name for name in GIFT_ONLY_FILTERS if name not in ("value_min", "value_max")]
     return (
         available()
-        and (low is not None or high is not None)
+        and (is_set(values, "value_min") or is_set(values, "value_max"))
         and not any(is_set(values, name) for name in (*others, "date_from", "date_to"))
         and not active_dimensions(values)
     )
