@@ -6,15 +6,19 @@ import datetime
 import io
 import json
 from decimal import Decimal
+from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from giftapp.api import views as api_views
 from giftapp.api.serializers import GiftSerializer
+from giftapp.api.views import GiftViewSet
 from giftapp.exports import interchange
-from giftapp.models import GiftLink, ImportBatch, LinkStatus, PublicationStatus, RegisterEntry
+from giftapp.models import Gift, GiftLink, ImportBatch, LinkStatus, PublicationStatus, RegisterEntry
+from giftapp.queries.public import visible_or_404
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_source, make_visit
 
@@ -136,6 +140,36 @@ class VisibilityTests(TestCase):
         for url in (f"flags/?gift={self.draft.pk}", f"entries/?gift={self.draft.pk}"):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(API + url).json()["results"], [])
+
+    def test_a_gift_unpublished_while_it_is_read_is_not_shown_as_it_now_is(self):
+        """A list reads its page's ids, then their records; a gift reads whether it is
+        visible, then its record. A gift unpublished in between (an editor's change
+        committed meanwhile) is left out of the list and not found alone: its draft
+        wording never appears."""
+
+        def unpublishing_after(read):
+            def read_then_unpublish(*args, **kwargs):
+                found = read(*args, **kwargs)
+                Gift.objects.filter(pk=self.gift.pk).update(
+                    item="Draft wording", publication_status=DRAFT
+                )
+                return found
+
+            return read_then_unpublish
+
+        cache.clear()
+        paginate = GiftViewSet.paginate_queryset
+        with mock.patch.object(GiftViewSet, "paginate_queryset", unpublishing_after(paginate)):
+            response = self.client.get(API + "gifts/")
+        self.assertEqual([g["item"] for g in response.json()["results"]], ["Vase"])
+        Gift.objects.filter(pk=self.gift.pk).update(
+            item="Two Pungsan dogs", publication_status=PublicationStatus.PUBLISHED
+        )
+        cache.clear()
+        with mock.patch.object(api_views, "visible_or_404", unpublishing_after(visible_or_404)):
+            response = self.client.get(API + f"gifts/{self.gift.pk}/")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(b"Draft wording", response.content)
 
     def test_retractions_are_gone_with_their_reason(self):
         for url, reason in (

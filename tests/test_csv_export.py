@@ -16,7 +16,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
 from django.test import TestCase, TransactionTestCase
 
@@ -377,6 +377,37 @@ class AbandonedExportTests(TransactionTestCase):
         self.assertEqual(received, 200)
         self.assertEqual(Gift.objects.count(), 20_000)
         self.assertEqual(connection.connection.info.transaction_status, 0)  # idle
+
+
+@pytest.mark.postgresql("copy")
+class SnapshotTests(TransactionTestCase):
+    """The export reads the matching ids, then their rows, in two statements: both from
+    one snapshot. (Outside a test transaction, as a streamed response runs.)"""
+
+    def test_a_gift_edited_between_the_ids_and_the_rows_is_exported_as_it_matched(self):
+        make_gift(item="Vase", recipient_country="US")
+        edited = make_gift(item="Tea set", recipient_country="US")
+        select_ids = export.selected_ids
+
+        def select_ids_then_unpublish(*args, **kwargs):
+            condition = select_ids(*args, **kwargs)
+            editor = connections.create_connection(DEFAULT_DB_ALIAS)  # commits at once
+            try:
+                with editor.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE giftapp_gift SET item = %s, publication_status = %s WHERE id = %s",
+                        ["Draft wording", DRAFT, edited.pk],
+                    )
+            finally:
+                editor.close()
+            return condition
+
+        with mock.patch.object(export, "selected_ids", select_ids_then_unpublish):
+            data = exported(Gift.objects.public(), public=True)
+        self.assertEqual(Gift.objects.get(pk=edited.pk).item, "Draft wording")
+        self.assertEqual(data.count(b"\r\n"), 3)
+        self.assertIn(b",Tea set,", data)
+        self.assertNotIn(b"Draft wording", data)
 
 
 class HandWrittenExpectationTests(TestCase):

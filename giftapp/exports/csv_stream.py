@@ -38,8 +38,9 @@ def csv_chunks(queryset, *, public=True, rows_per_chunk=ROWS_PER_CHUNK):
     bytes) pairs: the header first (counted as 0), then the rows a chunk at a time.
 
     With public=True only public flags are listed and a visit's slug only when the visit
-    is published (see interchange). On PostgreSQL, closing the generator before its end
-    cancels the query.
+    is published (see interchange). On PostgreSQL the rows are read from one snapshot of
+    the registry (inside a transaction already open, from that transaction's), and closing
+    the generator before its end cancels the query.
     """
     header = "".join(interchange.csv_lines((), public=public))  # the header alone
     yield 0, header.encode()
@@ -59,7 +60,13 @@ def _copy_rows(queryset, public, rows_per_chunk):
         ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # none(), or a filter that can match nothing
         return
+    outermost = not connection.in_atomic_block
     with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
+        if outermost:
+            # The ids and the rows read from one snapshot. Otherwise a gift unpublished or
+            # edited between the two statements would be exported as it is now (a draft's
+            # text, under a public filter) rather than as it was when it matched.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         # No parallel plan: every worker would run the whole merge with the sources.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         # The export's plan never rests on the tables' statistics, which may be stale
