@@ -402,12 +402,21 @@ class SnapshotTests(TransactionTestCase):
                 editor.close()
             return condition
 
-        with mock.patch.object(export, "selected_ids", select_ids_then_unpublish):
-            data = exported(Gift.objects.public(), public=True)
-        self.assertEqual(Gift.objects.get(pk=edited.pk).item, "Draft wording")
-        self.assertEqual(data.count(b"\r\n"), 3)
-        self.assertIn(b",Tea set,", data)
-        self.assertNotIn(b"Draft wording", data)
+        # The ids written into the statement, then (more than INLINE_IDS) into a table.
+        for inline in (export.INLINE_IDS, 1):
+            Gift.objects.filter(pk=edited.pk).update(
+                item="Tea set", publication_status=PublicationStatus.PUBLISHED
+            )
+            with (
+                self.subTest(inline=inline),
+                mock.patch.object(export, "selected_ids", select_ids_then_unpublish),
+                mock.patch.object(export, "INLINE_IDS", inline),
+            ):
+                data = exported(Gift.objects.public(), public=True)
+                self.assertEqual(Gift.objects.get(pk=edited.pk).item, "Draft wording")
+                self.assertEqual(data.count(b"\r\n"), 3)
+                self.assertIn(b",Tea set,", data)
+                self.assertNotIn(b"Draft wording", data)
 
 
 class HandWrittenExpectationTests(TestCase):
