@@ -2,8 +2,14 @@
 -- bench/load/urls.py wrote ($LOAD_PATHS), sent as a TLS-terminating proxy forwards it.
 -- LOAD_MIX=uniform (the default): every path as likely as any other. LOAD_MIX=zipf: the
 -- n-th path of the list with a weight of 1/n^s (LOAD_ZIPF_S, 1.0): a few popular pages
--- and a long tail, as a public site's traffic is. At the end: requests, throughput,
--- latency percentiles, and with LOAD_STATUSES=yes every status code seen.
+-- and a long tail, as a public site's traffic is. At the end, one line of JSON: requests,
+-- throughput, wrk's latency percentiles, its latency histogram, and with
+-- LOAD_STATUSES=yes every status code seen.
+--
+-- wrk (4.x) adds to its latency histogram, before this script sees it, the waits a client
+-- sending at a steady rate would have had behind each slow answer (its "coordinated
+-- omission" correction); bench/load/report.py takes them out again, from the histogram,
+-- to give the requests' own latencies.
 --
 -- Counting the statuses takes a response() callback, and with one wrk hands every
 -- response's headers and body to Lua: at thousands of requests a second that costs wrk
@@ -76,16 +82,24 @@ function done(summary, latency, requests)
       codes[#codes + 1] = string.format('"%d": %d', status, n)
    end
    table.sort(codes)
+   -- Every latency recorded (microseconds) with its count, as wrk holds them.
+   local histogram = {}
+   for i = 1, #latency do
+      local microseconds, count = latency(i)
+      histogram[#histogram + 1] = string.format("[%d, %d]", microseconds, count)
+   end
    local errors = summary.errors
    local seconds = summary.duration / 1e6
    io.write(string.format(
-      '{"requests": %d, "seconds": %.1f, "requests_per_second": %.1f, "megabytes": %.1f, ' ..
-      '"latency_ms": {"mean": %.1f, "p50": %.1f, "p90": %.1f, "p99": %.1f, "max": %.1f}, ' ..
+      '{"requests": %d, "seconds": %.1f, "duration_us": %d, "requests_per_second": %.1f, ' ..
+      '"megabytes": %.1f, ' ..
+      '"wrk_latency_ms": {"mean": %.1f, "p50": %.1f, "p90": %.1f, "p99": %.1f, "max": %.1f}, ' ..
       '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}, ' ..
-      '"statuses": {%s}}\n',
-      summary.requests, seconds, summary.requests / seconds, summary.bytes / 1e6,
+      '"statuses": {%s}, "histogram_us": [%s]}\n',
+      summary.requests, seconds, summary.duration, summary.requests / seconds,
+      summary.bytes / 1e6,
       latency.mean / 1000, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
       latency:percentile(99) / 1000, latency.max / 1000,
       errors.connect, errors.read, errors.write, errors.timeout, errors.status,
-      table.concat(codes, ", ")))
+      table.concat(codes, ", "), table.concat(histogram, ", ")))
 end

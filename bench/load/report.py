@@ -1,10 +1,15 @@
 """The load test's table: one row per phase of bench/load/run, from wrk's reports.
 
 python bench/load/report.py results.jsonl
+
+The latencies are the requests' own, taken from wrk's histogram with its correction for
+coordinated omission undone (requests_latency).
 """
 
 import json
+import math
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 
@@ -21,18 +26,88 @@ def errors(run):
     return sockets, failed, fives
 
 
+def uncorrected(histogram, duration_us, requests, connections):
+    """{latency in µs: answers} as the requests took them, from wrk's histogram
+    ([[µs, count], …]) of a run of duration_us that completed `requests` on `connections`.
+
+    Before a script sees it, wrk 4 corrects its histogram for coordinated omission
+    (stats_correct, in its stats.c): with e the run's time over the requests each
+    connection made, every answer that took n ≥ 2e adds one sample at each of n − e,
+    n − 2e, … while above e, the waits a client sending at a steady rate would have had
+    behind it. Those samples are no request's: behind the front cache a few answers of
+    seconds made wrk's p90 a second while nine answers in ten took milliseconds. The
+    correction is arithmetic on the histogram, so it is undone exactly: from the longest
+    latency down, each count less what the longer latencies of its class modulo e added.
+    """
+    counts = dict(map(tuple, histogram))
+    per_connection = requests // connections
+    if not per_connection:  # wrk corrects nothing then
+        return counts
+    e = duration_us // per_connection
+    added = defaultdict(int)  # residue modulo e -> samples the longer latencies added
+    answers = {}
+    for latency in sorted(counts, reverse=True):
+        n = counts[latency] - (added[latency % e] if latency > e else 0)
+        if n:
+            answers[latency] = n
+        if latency >= 2 * e:
+            added[latency % e] += n
+    return answers
+
+
+def percentile(answers, fraction):
+    """The latency at `fraction` of the answers ({latency: count}), ranked as wrk ranks."""
+    rank = math.floor(fraction * sum(answers.values()) + 1)
+    total = 0
+    for latency in sorted(answers):
+        total += answers[latency]
+        if total >= rank:
+            return latency
+    return max(answers, default=0)
+
+
+def requests_latency(run):
+    """The requests' latencies in ms ({answers, mean, p50, p90, p99, max}), from the
+    histogram wrk reported (see uncorrected); a run without one gives wrk's figures."""
+    if "histogram_us" not in run:
+        return run["latency_ms"]
+    answers = uncorrected(
+        run["histogram_us"], run["duration_us"], run["requests"], run["connections"]
+    )
+    count = sum(answers.values())
+    if not count:
+        return {"answers": 0, "mean": 0, "p50": 0, "p90": 0, "p99": 0, "max": 0}
+    ms = {f"p{round(p * 100)}": percentile(answers, p) / 1000 for p in (0.5, 0.9, 0.99)}
+    mean = sum(latency * n for latency, n in answers.items()) / count / 1000
+    return {"answers": count, "mean": mean, **ms, "max": max(answers) / 1000}
+
+
+def unaccounted(run):
+    """A warning when the histogram, once uncorrected, does not hold one answer for each
+    request wrk completed within its timeout (as it must); None when it does."""
+    latency = requests_latency(run)
+    if "answers" not in latency or run["errors"]["timeout"]:
+        return None
+    if latency["answers"] == run["requests"]:
+        return None
+    return (
+        f"wrk's histogram holds {latency['answers']:,} answers once uncorrected, where it "
+        f"completed {run['requests']:,} requests: its latencies are not the requests'"
+    )
+
+
 def impossible_latency(run):
-    """A warning when wrk's latencies cannot be those of the requests it counted: each
+    """A warning when the latencies cannot be those of the requests counted: each
     connection waits on one request at a time, so the mean latency times the requests a
     second is at most the number of connections (Little's law). None when they agree."""
-    mean, connections = run["latency_ms"].get("mean"), run.get("connections")
+    mean, connections = requests_latency(run).get("mean"), run.get("connections")
     if not (mean and connections):
         return None
     busy = mean / 1000 * run["requests_per_second"]
     if busy <= connections * 1.1:
         return None
     return (
-        f"wrk's latencies do not fit its count: a mean of {mean:,.0f} ms at "
+        f"the latencies do not fit wrk's count: a mean of {mean:,.0f} ms at "
         f"{run['requests_per_second']:,.0f} requests a second would keep {busy:,.0f} "
         f"requests waiting at once, on {connections} connections"
     )
@@ -49,7 +124,7 @@ def main(path):
     for run in runs:
         by_label[run["label"]] = run
         sockets, failed, fives = errors(run)
-        latency = run["latency_ms"]
+        latency = requests_latency(run)
         fives = "—" if fives is None else fives
         print(
             f"| {run['label']} | {run['requests_per_second']:,.0f} "
@@ -62,8 +137,9 @@ def main(path):
             ratio = ours["requests_per_second"] / theirs["requests_per_second"]
             print(f"\n{mix}: the registry serves {ratio:.1f}x Datasette's requests a second")
     for run in runs:
-        if (note := impossible_latency(run)) is not None:
-            print(f"\n{run['label']}: {note}")
+        for note in (unaccounted(run), impossible_latency(run)):
+            if note is not None:
+                print(f"\n{run['label']}: {note}")
     for run in runs:
         if run["statuses"]:
             print(f"\n{run['label']}: statuses {json.dumps(run['statuses'], sort_keys=True)}")
