@@ -18,6 +18,11 @@
 -- requests a second). Without it, wrk still counts the answers of 400 and above
 -- (errors.status), and the servers' logs give the rest.
 
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { uint64_t count; uint64_t limit; uint64_t min; uint64_t max; uint64_t data[]; } wrk_stats;
+]]
+
 local paths_file = os.getenv("LOAD_PATHS") or "bench/load/paths.txt"
 local threads = {}
 
@@ -70,6 +75,26 @@ if os.getenv("LOAD_STATUSES") == "yes" then
    end
 end
 
+-- Every latency recorded (microseconds) with its count, as "[us, count], …"; nil when
+-- wrk's histogram cannot be read. latency(i) walks the whole histogram for each i, hours
+-- for a run of hundreds of thousands of requests, so wrk's struct (stats.h: count, limit,
+-- min, max, then a count for each microsecond) is read once through the FFI instead, and
+-- only when its min and max are those wrk's own interface gives.
+local function histogram(latency)
+   local stats = ffi.cast("wrk_stats **", latency)[0]
+   if tonumber(stats.min) ~= latency.min or tonumber(stats.max) ~= latency.max then
+      return nil
+   end
+   local recorded = {}
+   for microseconds = tonumber(stats.min), tonumber(stats.max) do
+      local count = tonumber(stats.data[microseconds])
+      if count > 0 then
+         recorded[#recorded + 1] = string.format("[%d, %d]", microseconds, count)
+      end
+   end
+   return table.concat(recorded, ", ")
+end
+
 function done(summary, latency, requests)
    local counts = {}
    for _, thread in ipairs(threads) do
@@ -82,12 +107,7 @@ function done(summary, latency, requests)
       codes[#codes + 1] = string.format('"%d": %d', status, n)
    end
    table.sort(codes)
-   -- Every latency recorded (microseconds) with its count, as wrk holds them.
-   local histogram = {}
-   for i = 1, #latency do
-      local microseconds, count = latency(i)
-      histogram[#histogram + 1] = string.format("[%d, %d]", microseconds, count)
-   end
+   local recorded = histogram(latency)
    local errors = summary.errors
    local seconds = summary.duration / 1e6
    io.write(string.format(
@@ -95,11 +115,11 @@ function done(summary, latency, requests)
       '"megabytes": %.1f, ' ..
       '"wrk_latency_ms": {"mean": %.1f, "p50": %.1f, "p90": %.1f, "p99": %.1f, "max": %.1f}, ' ..
       '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}, ' ..
-      '"statuses": {%s}, "histogram_us": [%s]}\n',
+      '"statuses": {%s}, "histogram_us": %s}\n',
       summary.requests, seconds, summary.duration, summary.requests / seconds,
       summary.bytes / 1e6,
       latency.mean / 1000, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
       latency:percentile(99) / 1000, latency.max / 1000,
       errors.connect, errors.read, errors.write, errors.timeout, errors.status,
-      table.concat(codes, ", "), table.concat(histogram, ", ")))
+      table.concat(codes, ", "), recorded and "[" .. recorded .. "]" or "null"))
 end
