@@ -133,11 +133,11 @@ def main(path):
         by_label[run["label"]] = run
         sockets, failed, fives = errors(run)
         latency = requests_latency(run)
-        fives = "—" if fives is None else fives
+        fives = "—" if fives is None else f"{fives:,}"
         print(
             f"| {run['label']} | {run['requests_per_second']:,.0f} "
             f"| {latency['p50']:,.0f} ms | {latency['p90']:,.0f} ms | {latency['p99']:,.0f} ms "
-            f"| {latency['max']:,.0f} ms | {sockets} | {failed} | {fives} | {run['load']} |"
+            f"| {latency['max']:,.0f} ms | {sockets:,} | {failed:,} | {fives} | {run['load']} |"
         )
     for mix in ("uniform", "zipf"):
         ours, theirs = by_label.get(f"registry {mix}"), by_label.get(f"datasette {mix}")
