@@ -8,13 +8,14 @@ never looks at the connection's vendor itself. What PostgreSQL adds:
 - COPY, for imports (importers/bulk.py) and CSV exports (exports/csv_stream.py);
 - sequences, for the public data version (cache.py; a row of its own on SQLite) and for
   ids an import sets itself;
-- snapshots, for a consistent backup while editors work.
+- snapshots, for a consistent backup or export while editors work (one_snapshot).
 """
 
 import time
+from contextlib import contextmanager
 
 from django.core.management.color import no_style
-from django.db import InterfaceError, OperationalError, connections, models
+from django.db import InterfaceError, OperationalError, connections, models, transaction
 
 # The errors that mean the database cannot be reached (stopped, restarting, unreachable),
 # as opposed to a bug in a query.
@@ -43,7 +44,7 @@ class SQLite:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
 
-    def read_only_snapshot(self, cursor):
+    def snapshot(self, cursor, *, read_only):
         """Make the transaction just opened read one consistent snapshot; SQLite's
         transactions already do."""
 
@@ -74,8 +75,10 @@ class PostgreSQL(SQLite):
     copies_rows = True
     has_sequences = True
 
-    def read_only_snapshot(self, cursor):
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    def snapshot(self, cursor, *, read_only):
+        cursor.execute(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" + (" READ ONLY" if read_only else "")
+        )
 
     def public_version(self, cursor):
         # A sequence (migration 0008): not transactional, so a bump is seen at once by
@@ -113,6 +116,21 @@ BACKENDS = {"postgresql": PostgreSQL(), "sqlite": SQLite()}
 
 def backend(using="default"):
     return BACKENDS[connections[using].vendor]
+
+
+@contextmanager
+def one_snapshot(using="default", *, read_only=True, savepoint=True):
+    """A transaction (transaction.atomic) whose statements all read one snapshot of the
+    database, whatever is committed meanwhile. Inside a transaction already open, that
+    transaction's own isolation holds: only the statement opening one can choose it.
+    read_only=False lets it write temporary tables."""
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using, savepoint=savepoint):
+        if outermost:
+            with connection.cursor() as cursor:
+                backend(using).snapshot(cursor, read_only=read_only)
+        yield
 
 
 def tables_of(models):

@@ -21,10 +21,10 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import override_settings
 
-from giftapp.backends import backend
+from giftapp.backends import one_snapshot
 
 # Not carried by the portable dump: what migrate creates afresh (content types and
 # permissions, which the dump names by natural keys), login sessions and login-failure
@@ -65,12 +65,7 @@ def dump_portable(path):
     On PostgreSQL the tables are read in one repeatable-read transaction: a consistent
     snapshot, however many editors are at work meanwhile.
     """
-    # SET TRANSACTION must open the transaction: not possible inside another one.
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost:
-            with connection.cursor() as cursor:
-                backend().read_only_snapshot(cursor)
+    with one_snapshot():
         call_command(
             "dumpdata",
             format=EXACT_JSON,

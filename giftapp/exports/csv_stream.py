@@ -15,9 +15,9 @@ import re
 from itertools import islice
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 
-from ..backends import backend
+from ..backends import backend, one_snapshot
 from ..models import DatePrecision, PublicationStatus
 from . import interchange
 
@@ -60,13 +60,14 @@ def _copy_rows(queryset, public, rows_per_chunk):
         ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # none(), or a filter that can match nothing
         return
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
-        if outermost:
-            # The ids and the rows read from one snapshot. Otherwise a gift unpublished or
-            # edited between the two statements would be exported as it is now (a draft's
-            # text, under a public filter) rather than as it was when it matched.
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    # The ids and the rows read from one snapshot. Otherwise a gift unpublished or edited
+    # between the two statements would be exported as it is now (a draft's text, under a
+    # public filter) rather than as it was when it matched. Not read-only: past
+    # INLINE_IDS, the ids go into a temporary table.
+    with (
+        one_snapshot(queryset.db, read_only=False, savepoint=False),
+        connection.cursor() as cursor,
+    ):
         # No parallel plan: every worker would run the whole merge with the sources.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         # The export's plan never rests on the tables' statistics, which may be stale
