@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 
 from giftapp.api import views as api_views
 from giftapp.api.serializers import GiftSerializer
-from giftapp.api.views import GiftViewSet
 from giftapp.exports import interchange
 from giftapp.models import Gift, GiftLink, ImportBatch, LinkStatus, PublicationStatus, RegisterEntry
 from giftapp.queries.public import visible_or_404
@@ -158,8 +157,10 @@ class VisibilityTests(TestCase):
             return read_then_unpublish
 
         cache.clear()
-        paginate = GiftViewSet.paginate_queryset
-        with mock.patch.object(GiftViewSet, "paginate_queryset", unpublishing_after(paginate)):
+        paginate = api_views.GiftViewSet.paginate_queryset
+        with mock.patch.object(
+            api_views.GiftViewSet, "paginate_queryset", unpublishing_after(paginate)
+        ):
             response = self.client.get(API + "gifts/")
         self.assertEqual([g["item"] for g in response.json()["results"]], ["Vase"])
         Gift.objects.filter(pk=self.gift.pk).update(

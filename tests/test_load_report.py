@@ -41,7 +41,7 @@ def test_with_statuses_the_failures_and_the_5xx_are_counted_from_them():
 
 def test_latencies_that_fit_the_count_pass():
     # 90 ms at 500 requests a second: 45 requests waiting at once, on 50 connections.
-    assert report.impossible_latency(run()) is None
+    assert report.impossible_latency(run(), run()["wrk_latency_ms"]) is None
 
 
 def test_latencies_that_cannot_be_those_of_the_requests_counted_are_flagged():
@@ -49,7 +49,8 @@ def test_latencies_that_cannot_be_those_of_the_requests_counted_are_flagged():
     flagged = run(
         requests_per_second=9963.0, wrk_latency_ms=run()["wrk_latency_ms"] | {"mean": 283.0}
     )
-    assert "2,820 requests waiting at once, on 50 connections" in report.impossible_latency(flagged)
+    note = report.impossible_latency(flagged, flagged["wrk_latency_ms"])
+    assert "2,820 requests waiting at once, on 50 connections" in note
 
 
 def test_the_table_marks_the_unknown_5xx_and_prints_the_warning(tmp_path, capsys):
@@ -117,8 +118,8 @@ def test_a_few_slow_answers_no_longer_fill_the_tail():
     assert latency == {
         "answers": 30_000, "mean": 34.95, "p50": 5.0, "p90": 5.0, "p99": 3000.0, "max": 3000.0,
     }  # fmt: skip
-    assert report.impossible_latency(phase) is None
-    assert report.unaccounted(phase) is None
+    assert report.impossible_latency(phase, latency) is None
+    assert report.unaccounted(phase, latency) is None
 
 
 def test_a_histogram_that_does_not_hold_the_requests_is_flagged():
@@ -130,4 +131,5 @@ def test_a_histogram_that_does_not_hold_the_requests_is_flagged():
         histogram_us=corrected(answers, 60_000_000, 30_000, 10),
         errors=run()["errors"] | {"timeout": 0},
     )
-    assert "where it completed 30,000 requests" in report.unaccounted(phase)
+    note = report.unaccounted(phase, report.requests_latency(phase))
+    assert "where it completed 30,000 requests" in note

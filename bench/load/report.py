@@ -55,15 +55,17 @@ def uncorrected(histogram, duration_us, requests, connections):
     return answers
 
 
-def percentile(answers, fraction):
-    """The latency at `fraction` of the answers ({latency: count}), ranked as wrk ranks."""
-    rank = math.floor(fraction * sum(answers.values()) + 1)
-    total = 0
+def percentiles(answers, fractions):
+    """The latency at each fraction of the answers ({latency: count}), ranked as wrk ranks
+    them: one pass over the latencies in order, for fractions in increasing order."""
+    count = sum(answers.values())
+    ranks = [math.floor(fraction * count + 1) for fraction in fractions]
+    found, total = [], 0
     for latency in sorted(answers):
         total += answers[latency]
-        if total >= rank:
-            return latency
-    return max(answers, default=0)
+        while len(found) < len(ranks) and total >= ranks[len(found)]:
+            found.append(latency)
+    return found + [max(answers, default=0)] * (len(ranks) - len(found))
 
 
 def requests_latency(run):
@@ -78,9 +80,12 @@ def requests_latency(run):
     count = sum(answers.values())
     if not count:
         return {"answers": 0, "mean": 0, "p50": 0, "p90": 0, "p99": 0, "max": 0}
-    ms = {f"p{round(p * 100)}": percentile(answers, p) / 1000 for p in (0.5, 0.9, 0.99)}
+    p50, p90, p99 = (latency / 1000 for latency in percentiles(answers, (0.5, 0.9, 0.99)))
     mean = sum(latency * n for latency, n in answers.items()) / count / 1000
-    return {"answers": count, "mean": mean, **ms, "max": max(answers) / 1000}
+    return {
+        "answers": count, "mean": mean, "p50": p50, "p90": p90, "p99": p99,
+        "max": max(answers) / 1000,
+    }  # fmt: skip
 
 
 def wrk_figures(run):
@@ -90,10 +95,10 @@ def wrk_figures(run):
     return "no histogram from wrk: the latencies are its own, corrected for coordinated omission"
 
 
-def unaccounted(run):
-    """A warning when the histogram, once uncorrected, does not hold one answer for each
-    request wrk completed within its timeout (as it must); None when it does."""
-    latency = requests_latency(run)
+def unaccounted(run, latency):
+    """A warning when the histogram, once uncorrected (latency: requests_latency), does
+    not hold one answer for each request wrk completed within its timeout (as it must);
+    None when it does."""
     if "answers" not in latency or run["errors"]["timeout"]:
         return None
     if latency["answers"] == run["requests"]:
@@ -104,11 +109,12 @@ def unaccounted(run):
     )
 
 
-def impossible_latency(run):
-    """A warning when the latencies cannot be those of the requests counted: each
-    connection waits on one request at a time, so the mean latency times the requests a
-    second is at most the number of connections (Little's law). None when they agree."""
-    mean, connections = requests_latency(run).get("mean"), run.get("connections")
+def impossible_latency(run, latency):
+    """A warning when the latencies (requests_latency) cannot be those of the requests
+    counted: each connection waits on one request at a time, so the mean latency times
+    the requests a second is at most the number of connections (Little's law). None when
+    they agree."""
+    mean, connections = latency.get("mean"), run.get("connections")
     if not (mean and connections):
         return None
     busy = mean / 1000 * run["requests_per_second"]
@@ -128,11 +134,11 @@ def main(path):
         "| 5xx | load before |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    by_label = {}
+    by_label, latencies = {}, {}
     for run in runs:
         by_label[run["label"]] = run
         sockets, failed, fives = errors(run)
-        latency = requests_latency(run)
+        latency = latencies[run["label"]] = requests_latency(run)
         fives = "—" if fives is None else f"{fives:,}"
         print(
             f"| {run['label']} | {run['requests_per_second']:,.0f} "
@@ -145,7 +151,9 @@ def main(path):
             ratio = ours["requests_per_second"] / theirs["requests_per_second"]
             print(f"\n{mix}: the registry serves {ratio:.1f}x Datasette's requests a second")
     for run in runs:
-        for note in (wrk_figures(run), unaccounted(run), impossible_latency(run)):
+        latency = latencies[run["label"]]
+        notes = (wrk_figures(run), unaccounted(run, latency), impossible_latency(run, latency))
+        for note in notes:
             if note is not None:
                 print(f"\n{run['label']}: {note}")
     for run in runs:
