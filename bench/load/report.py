@@ -56,8 +56,8 @@ def uncorrected(histogram, duration_us, requests, connections):
 
 
 def percentiles(answers, fractions):
-    """The latency at each fraction of the answers ({latency: count}), ranked as wrk ranks
-    them: one pass over the latencies in order, for fractions in increasing order."""
+    """The latency at each fraction (below 1, in increasing order) of the answers
+    ({latency: count}), ranked as wrk ranks them: one pass over the latencies in order."""
     count = sum(answers.values())
     ranks = [math.floor(fraction * count + 1) for fraction in fractions]
     found, total = [], 0
@@ -65,7 +65,7 @@ def percentiles(answers, fractions):
         total += answers[latency]
         while len(found) < len(ranks) and total >= ranks[len(found)]:
             found.append(latency)
-    return found + [max(answers, default=0)] * (len(ranks) - len(found))
+    return found  # a rank below 1 is at most the count: every fraction is found
 
 
 def requests_latency(run):
