@@ -943,7 +943,10 @@ class LeaderBook:
     def __init__(self, resolve):
         self.resolver = Resolver() if resolve else None
         self.named = defaultdict(int)  # identity of a handle -> the rows naming it
-        self.index = NameIndex(weight=lambda handle: self.named[_identity(handle)])
+        # The loose matching of people's names, for a public register's parties only.
+        self.index = (
+            NameIndex(weight=lambda handle: self.named[_identity(handle)]) if resolve else None
+        )
         self.exact = {}  # (country, folded name) -> handle
         self.spellings = defaultdict(set)  # identity of a handle -> folded names it has
         self.aliases_added = {}  # identity -> (handle, [spellings added by this import])
@@ -959,7 +962,7 @@ class LeaderBook:
         for name in names:
             if name:
                 self.exact.setdefault((country, fold(name)), handle)
-                if kind != BODY:
+                if kind != BODY and self.index is not None:
                     self.index.add(country, name, handle)
                 self.spellings[identity].add(fold(name))
 
@@ -1007,7 +1010,7 @@ class LeaderBook:
         handle = self.exact.get((country, fold(person.spelling)))
         if handle is None:
             handle = self.exact.get((country, fold(person.name)))
-        if handle is None and self.resolver is not None and person.kind == PERSON and person.loose:
+        if handle is None and self.index is not None and person.kind == PERSON and person.loose:
             handle = self.index.find(country, person.name)
         if handle is not None:
             self.note_spelling(country, handle, person.spelling)
@@ -1019,7 +1022,7 @@ class LeaderBook:
         if folded and folded not in self.spellings[identity]:
             self.spellings[identity].add(folded)
             self.exact.setdefault((country, folded), handle)
-            if self.resolver is not None and identity not in self.bodies:
+            if self.index is not None and identity not in self.bodies:
                 self.index.add(country, spelling, handle)
             self.aliases_added.setdefault(identity, (handle, []))[1].append(spelling)
 
