@@ -68,36 +68,46 @@ GROUPING_SETS = ", ".join(
         for b, _b_value in DIMENSIONS[i + 1 :]
     ]
 )
-# The rows of the pairs that each grouping set gives: a dimension alone is a facet under
-# no filter; a pair of two is each one's facet under the other.
-PAIRS = ",\n".join(
-    [f"({_left_out(name)}, '', '', '{name}', {value})" for name, value in DIMENSIONS]
+# The pairs that each grouping set gives, by its GROUPING() bits: a dimension alone is a
+# facet under no filter; a pair of two is each one's facet under the other.
+PAIRS = ", ".join(
+    [f"({_left_out(name)}, '', '{name}')" for name, _value in DIMENSIONS]
     + [
-        f"({_left_out(a, b)}, '{a}', {a_value}, '{b}', {b_value})"
-        for a, a_value in DIMENSIONS
-        for b, b_value in DIMENSIONS
+        f"({_left_out(a, b)}, '{a}', '{b}')"
+        for a, _a_value in DIMENSIONS
+        for b, _b_value in DIMENSIONS
         if a != b
     ]
 )
-# Adds the combinations of `source` (a table or subquery with GiftFacet's columns) to
-# the pairs, counted in one pass of grouping sets. The gifts' trigger (migration 0009
-# installs it, with this text written out) runs the same on each statement's changes;
-# tests/test_facets.py checks both against counting the gifts.
+
+
+def _value_of(dimension):
+    """SQL: the value, as text, of the dimension named by the SQL `dimension` in the row
+    `c`; '' for none."""
+    cases = " ".join(f"WHEN '{name}' THEN c.{value}" for name, value in DIMENSIONS)
+    return f"CASE {dimension} {cases} ELSE '' END"
+
+
+# The rebuild's rollups, into the pairs it has just emptied: every row is new, so a plain
+# insert, not an upsert. Each grouped row finds its pairs by a hash join on its
+# GROUPING() bits, not by evaluating the list of all pairs for every row. The gifts'
+# trigger (migrations 0009 and 0020 install it) adds each statement's changes to the
+# pairs as they come, with an upsert; tests/test_facets.py checks both against counting
+# the gifts.
 ROLLUP_SQL = f"""
 INSERT INTO giftapp_giftfacetpair
     (filter_dimension, filter_value, facet_dimension, facet_value, n)
-SELECT p.filter_dimension, p.filter_value, p.facet_dimension, p.facet_value, c.n
+SELECT p.filter_dimension, {_value_of("p.filter_dimension")},
+       p.facet_dimension, {_value_of("p.facet_dimension")}, c.n
 FROM (
     SELECT {", ".join(name for name, _value in DIMENSIONS)}, sum(n) AS n,
            GROUPING({", ".join(name for name, _value in DIMENSIONS)}) AS left_out
-    FROM {{source}} AS counted
+    FROM giftapp_giftfacet
     GROUP BY GROUPING SETS ({GROUPING_SETS})
 ) AS c
-CROSS JOIN LATERAL (VALUES {PAIRS})
-    AS p(left_out, filter_dimension, filter_value, facet_dimension, facet_value)
-WHERE p.left_out = c.left_out AND c.n <> 0
-ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
-DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
+JOIN (VALUES {PAIRS}) AS p(left_out, filter_dimension, facet_dimension)
+    ON p.left_out = c.left_out
+WHERE c.n <> 0
 """
 
 # Value bands: the values in US dollars cut at 1, 2 and 5 times each power of ten, from
@@ -107,12 +117,11 @@ DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
 # with round bounds, alone, is counted from the bands it covers (see banded()).
 VALUE_BOUNDS = tuple(Decimal(m) * 10**k for k in range(14) for m in (1, 2, 5))
 VALUE_BAND = f"width_bucket(value_usd, '{{{','.join(map(str, VALUE_BOUNDS))}}}'::numeric[])"
-# Adds the pairs of each band with each facet for the combinations of `source` (GiftFacet's
-# columns, value_band and n). The gifts' trigger (migration 0020) runs the same.
+# The pairs of each band with each facet, counted from the published gifts with a value.
 BAND_ROLLUP_SQL = f"""
 INSERT INTO giftapp_giftfacetpair
     (filter_dimension, filter_value, facet_dimension, facet_value, n)
-SELECT 'value_band', c.value_band::text, p.facet_dimension, p.facet_value, c.n
+SELECT 'value_band', c.value_band::text, p.facet_dimension, {_value_of("p.facet_dimension")}, c.n
 FROM (
     SELECT value_band, {", ".join(name for name, _value in DIMENSIONS)}, sum(n) AS n,
            GROUPING({", ".join(name for name, _value in DIMENSIONS)}) AS left_out
@@ -120,13 +129,10 @@ FROM (
     WHERE value_band IS NOT NULL
     GROUP BY GROUPING SETS ({", ".join(f"(value_band, {name})" for name, _value in DIMENSIONS)})
 ) AS c
-CROSS JOIN LATERAL (VALUES {
-    ", ".join(f"({_left_out(name)}, '{name}', {value})" for name, value in DIMENSIONS)
-})
-    AS p(left_out, facet_dimension, facet_value)
-WHERE p.left_out = c.left_out AND c.n <> 0
-ON CONFLICT (filter_dimension, filter_value, facet_dimension, facet_value)
-DO UPDATE SET n = giftapp_giftfacetpair.n + EXCLUDED.n
+JOIN (VALUES {", ".join(f"({_left_out(name)}, '{name}')" for name, _value in DIMENSIONS)})
+    AS p(left_out, facet_dimension)
+    ON p.left_out = c.left_out
+WHERE c.n <> 0
 """
 BANDED_GIFTS = f"""(
     SELECT giver_country, recipient_country, category,
@@ -146,7 +152,7 @@ SELECT giver_country, recipient_country, category,
 FROM giftapp_gift WHERE publication_status = 'published'
 GROUP BY 1, 2, 3, 4, 5;
 ANALYZE giftapp_giftfacet;
-{ROLLUP_SQL.format(source="giftapp_giftfacet")};
+{ROLLUP_SQL};
 {BAND_ROLLUP_SQL.format(source=BANDED_GIFTS)};
 """
 
