@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import SimpleTestCase, TestCase
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -340,3 +340,24 @@ class GiftQuerySetTests(TestCase):
         self.assertIsNotNone(first)
         draft.save()
         self.assertEqual(draft.published_at, first)
+
+
+class HistoryIndexTests(TestCase):
+    """History is read by record and by date (and kept by user): any other index on the
+    historical tables of the bulk-written records only slows every write."""
+
+    def test_the_history_of_gifts_visits_and_leaders_is_indexed_by_record_date_and_user(self):
+        read_by = {"id", "history_date", "history_user_id"}
+        for model in (Gift, Visit, Leader):
+            table = model.history.model._meta.db_table
+            with connection.cursor() as cursor:
+                constraints = connection.introspection.get_constraints(cursor, table)
+            indexed = {
+                column
+                for constraint in constraints.values()
+                if constraint["index"] and not constraint["primary_key"]
+                for column in constraint["columns"]
+            }
+            with self.subTest(table=table):
+                self.assertLessEqual(indexed, read_by)
+                self.assertIn("history_date", indexed)

@@ -320,7 +320,8 @@ class Gift(TimeStamped, Publishable):
         help_text="Has a published flag whose claim is not cleared; kept by the flags.",
     )
     history = HistoricalRecords(
-        m2m_fields=[sources], no_db_index=[*HISTORY_UNINDEXED, "giver", "recipient", "visit"]
+        m2m_fields=[sources],
+        no_db_index=[*HISTORY_UNINDEXED, "giver", "recipient", "co_giver", "visit"],
     )
 
     objects = GiftQuerySet.as_manager()
