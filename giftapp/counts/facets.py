@@ -142,8 +142,12 @@ BANDED_GIFTS = f"""(
 )"""
 
 # In memory, as the trigger function (a million gifts grouped by band: 0.7 s, not 1.4 s).
+# The lock lets readers go on and makes a writer of gifts wait until the recount is
+# committed, then add its own changes, which the recount did not see: the rollups can
+# insert into tables no one else writes.
 REBUILD_SQL = f"""
 SET LOCAL work_mem = '64MB';
+LOCK TABLE giftapp_giftfacet, giftapp_giftfacetpair IN EXCLUSIVE MODE;
 DELETE FROM giftapp_giftfacet;
 DELETE FROM giftapp_giftfacetpair;
 INSERT INTO giftapp_giftfacet (giver_country, recipient_country, category, year, is_flagged, n)
