@@ -429,6 +429,38 @@ class SetAsideTests(TestCase):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("UPDATE giftapp_gift SET giver_id = -1 WHERE id = 1")
 
+    def test_gifts_are_laid_out_in_the_files_order(self):
+        """The gifts lie in the table in the file's order, ids given or not, whatever
+        order the joins that resolve their leaders and visits return them in."""
+        make_regime()
+        numbered = [7, 3, 250, 12, 1, 99, 40, 5]
+        rows = [
+            row(
+                id=str(numbered[n]) if n < len(numbered) else "",
+                item=f"Gift {n}",
+                giver=f"Giver {n % 17}",
+                recipient=f"Recipient {n % 5}",
+                visit=f"visit-{n % 30}",
+                date=f"{2000 + n % 20}-06-19",
+            )
+            for n in range(120)
+        ]
+        with mock.patch.object(bulk, "SET_ASIDE_MIN_ROWS", 10):
+            result = run_import(
+                io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv", offline=True
+            )
+        self.assertTrue(result.written, result.problems)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT item FROM giftapp_gift ORDER BY ctid")
+            laid_out = [item for (item,) in cursor.fetchall()]
+        self.assertEqual(laid_out, [f"Gift {n}" for n in range(120)])
+        self.assertEqual(
+            list(
+                Gift.objects.filter(id__in=numbered).order_by("id").values_list("item", flat=True)
+            ),
+            [f"Gift {n}" for n in sorted(range(8), key=lambda n: numbered[n])],
+        )
+
     def test_an_import_while_the_site_serves_sets_nothing_aside(self):
         """Without --offline (the admin's imports never have it) no table is locked to
         the readers of the public site, however large the import."""

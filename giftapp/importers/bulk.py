@@ -142,6 +142,7 @@ GIFT_ID = "COALESCE(s.id, s.new_id)"
 # Imports smaller than this never set indexes aside, whatever the tables hold.
 SET_ASIDE_MIN_ROWS = 20_000
 COPY_CHUNK = 5000  # staged rows per COPY on the general path
+WORK_MEM = "64MB"  # for the sorts and hashes of the statements that write an import
 
 
 def can_create_visit(alias):
@@ -548,6 +549,9 @@ class PostgresImport:
         """Write the new references, match, insert, count; return the entries that
         update an existing draft."""
         with connection.cursor() as cursor:
+            # The statements below join and sort every staged row: at 4 MB (PostgreSQL's
+            # default) a million of them spill to disk in batches.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
             self.references.write(cursor, self.now)
             # Rows name the gift they update by id (registry) or import key (registers).
             for condition in ("s.id = g.id", "s.import_key <> '' AND s.import_key = g.import_key"):
@@ -652,7 +656,9 @@ class PostgresImport:
         write_history(cursor, SanctionsFlag, self.importer, self.now)
 
     def _insert_gift_rows(self, cursor):
-        # The gift's own fields as staged; its id, leaders and visit are resolved.
+        # The gift's own fields as staged; its id, leaders and visit are resolved. In the
+        # file's order, which is the gifts' layout in the table: the joins that resolve
+        # them may return them in another (by visit, say).
         fields = {f.attname for f in Gift._meta.concrete_fields} - {"id", *RESOLVED}
         staged = {column: f"s.{column}" for column in STAGED_COLUMNS if column in fields}
         insert_select(
