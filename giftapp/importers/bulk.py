@@ -347,15 +347,18 @@ class References:
             f"id bigint DEFAULT nextval('{id_sequence(cursor, Visit)}'), slug text, "
             "visit_date date, host_country text",
         )
-        # In the order the file first names them, as the ids are drawn.
+        # In the order the file first names them, as the ids are drawn. The rows are
+        # grouped by slug byte by byte (COLLATE "C"): the same groups as the database's
+        # collation makes, without its slower comparisons.
+        slug = 's.visit_slug COLLATE "C"'
         cursor.execute(
             f"INSERT INTO {table} (slug, visit_date, host_country) "
             "SELECT slug, visit_date, host_country FROM ("
-            "SELECT DISTINCT ON (s.visit_slug) s.visit_slug AS slug, s.date AS visit_date, "
+            f"SELECT DISTINCT ON ({slug}) s.visit_slug AS slug, s.date AS visit_date, "
             "COALESCE(NULLIF(s.recipient_country, ''), s.giver_country) AS host_country, "
             "s.line, s.entry "
             f"FROM {STAGING} s WHERE {NO_SUCH_VISIT} AND {can_create_visit('s')} "
-            "ORDER BY s.visit_slug, s.line, s.entry) AS first ORDER BY line, entry"
+            f"ORDER BY {slug}, s.line, s.entry) AS first ORDER BY line, entry"
         )
         if created := cursor.rowcount:
             # As str.capitalize() does, for ASCII slugs, whatever the database's locale.
@@ -649,7 +652,8 @@ class PostgresImport:
             f"SELECT {GIFT_ID}, r.id, split_part(f, ':', 2), 'draft', '', '', '', '', '', '', "
             f"%(now)s, %(now)s, %(batch)s FROM {STAGING} s, unnest(s.flags) AS f "
             "JOIN giftapp_sanctionsregime r ON r.code = split_part(f, ':', 1) "
-            "WHERE s.existing_id IS NULL",
+            # Few gifts are flagged: the others' empty lists are not unnested.
+            "WHERE s.existing_id IS NULL AND cardinality(s.flags) > 0",
             {"now": self.now, "batch": batch.pk},
         )
         counts["flags"]["created"] += cursor.rowcount
