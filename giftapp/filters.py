@@ -450,7 +450,7 @@ class GiftFilter(django_filters.FilterSet):
         or where the facets count different sets of gifts."""
         values = self.form.cleaned_data
         if facet_counts.bandable(values):
-            return facet_counts.banded(values, self.queryset, self.qs)
+            return facet_counts.banded(values, self.queryset)
         if facet_counts.answerable(values) or not facet_counts.scannable(values):
             return None
         conditions = {}

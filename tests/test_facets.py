@@ -91,6 +91,7 @@ def live_flag_rows():
             f.gift.category,
             f.gift.date.year if f.gift.date else 0,
             f.gift.is_flagged,
+            f.gift.value_usd,
         )
         for f in flags.select_related("gift").distinct()
     )
@@ -107,6 +108,7 @@ def kept_flag_rows():
             "category",
             "year",
             "is_flagged",
+            "value_usd",
         )
     )
 
@@ -153,6 +155,9 @@ class FacetAggregateTests(TestCase):
         self.assertEqual(facets.totals({})["flagged"], 1)
         flag.status = "cleared"
         flag.save()
+        assert_kept(self)
+        gifts[1].value_usd = Decimal("12.25")
+        gifts[1].save()
         assert_kept(self)
         gifts[1].recipient_country = "CN"
         gifts[1].save()

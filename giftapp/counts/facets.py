@@ -490,14 +490,14 @@ def value_bands(low, high):
     return bands, edges
 
 
-def banded(values, gifts, matching):
+def banded(values, gifts):
     """What scan() gives but the page (None: the list reads its ids through its order's
     index), for a list filtered by a value range alone (bandable): the bands the range
     covers whole are counted from their pairs with each facet, and the gifts at its ends
     outside them in one pass each. With round bounds (1, 2 or 5 times a power of ten) the
     only such gifts are those valued at the maximum itself, read from the value index.
-    `gifts` are the public gifts; `matching` those of the list, whose flags are counted by
-    status."""
+    `gifts` are the public gifts. The flags are counted by status from the FlagFacet rows
+    in the range."""
     high = values.get("value_max")
     bands, edges = value_bands(values.get("value_min"), high)
     counted = {name: Counter() for name in (*SCAN_DIMENSIONS, "is_flagged")}
@@ -529,9 +529,20 @@ def banded(values, gifts, matching):
     return {
         **totals,
         "facets": {name: _most_first(name, counted[name].items()) for name in SCAN_DIMENSIONS},
-        "flag_status": matching_flag_statuses(matching),
+        "flag_status": _status_counts(FlagFacet.objects.filter(value_range(values))),
         "page": None,
     }
+
+
+def value_range(values):
+    """The FlagFacet rows of gifts whose value is within the list's range, as the list's
+    filters have it (a gift without a value is in none)."""
+    q = Q()
+    if is_set(values, "value_min"):
+        q &= Q(value_usd__gte=values["value_min"])
+    if is_set(values, "value_max"):
+        q &= Q(value_usd__lte=values["value_max"])
+    return q
 
 
 def _most_first(name, pairs):

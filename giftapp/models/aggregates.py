@@ -80,13 +80,13 @@ class GiftFacetPair(models.Model):
 
 
 class FlagFacet(models.Model):
-    """The public flags of published gifts, each with its gift's facet dimensions: what
-    the gift list's flag-status counts read, a few thousand rows instead of a join of
-    every flag to a million gifts.
+    """The public flags of published gifts, each with its gift's facet dimensions and
+    value: what the gift list's flag-status counts read, a few thousand rows instead of a
+    join of every flag to a million gifts.
 
     One row per gift, regime and status. Kept by PostgreSQL statement triggers on
-    giftapp_gift and giftapp_sanctionsflag (migration 0005), which rewrite the rows of
-    every gift a statement touched; unused on SQLite.
+    giftapp_gift and giftapp_sanctionsflag (migrations 0005 and 0023), which rewrite the
+    rows of every gift a statement touched; unused on SQLite.
     """
 
     gift_id = models.BigIntegerField(db_index=True)
@@ -97,6 +97,7 @@ class FlagFacet(models.Model):
     category = models.CharField(max_length=20)
     year = models.SmallIntegerField()
     is_flagged = models.BooleanField()
+    value_usd = models.DecimalField(max_digits=16, decimal_places=2, null=True)
 
     def __str__(self):
         return f"gift {self.gift_id}: {self.status}"
