@@ -5,6 +5,7 @@ import datetime
 from django.template import Context, Template
 from django.test import SimpleTestCase, TestCase, override_settings
 
+from giftapp.charts import Bar
 from giftapp.models import FlagStatus, Leader, LeaderRedirect, PublicationStatus
 from giftapp.templatetags.registry import date_span
 
@@ -460,6 +461,27 @@ class PartyTagTests(SimpleTestCase):
         self.assertIn("x…", text)
         self.assertTrue(text.endswith(' <span class="meta">(Soviet Union)</span>'))
         self.assertEqual(self.party(None, "", ""), "Unnamed")
+
+
+class SvgBarsTests(SimpleTestCase):
+    """A chart's bars, written in one filter: as the template loop wrote them."""
+
+    def test_bars_are_rectangles_with_escaped_titles_linked_where_they_lead(self):
+        bars = [
+            Bar(12.5, 40, 8, 60.0, "given", 2024, 3, "2024: 3 <given>"),
+            Bar(21, 0, 8, 100, "received current", 2024, 5, "2024", url="/gifts/?a=1&b=2"),
+        ]
+        loop = Template(
+            "{% load l10n %}{% localize off %}{% for bar in bars %}{% if bar.url %}"
+            '<a href="{{ bar.url }}">{% endif %}<rect class="{{ bar.css_class }}" '
+            'x="{{ bar.x }}" y="{{ bar.y }}" width="{{ bar.width }}" height="{{ bar.height }}">'
+            "<title>{{ bar.label }}</title></rect>{% if bar.url %}</a>{% endif %}{% endfor %}"
+            "{% endlocalize %}"
+        )
+        drawn = Template("{% load registry %}{{ bars|svg_bars }}").render(Context({"bars": bars}))
+        self.assertEqual(drawn, loop.render(Context({"bars": bars})))
+        self.assertIn("<title>2024: 3 &lt;given&gt;</title>", drawn)
+        self.assertIn('<a href="/gifts/?a=1&amp;b=2"><rect class="received current" x="21"', drawn)
 
 
 class DateSpanTests(SimpleTestCase):

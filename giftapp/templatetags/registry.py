@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -90,6 +90,22 @@ def money_in_dollars(gift):
     if short == full:
         return short
     return format_html('<span title="{}">{}</span>', full, short)
+
+
+@register.filter
+def svg_bars(bars):
+    """A chart's bars (charts.Bar) as SVG rectangles titled with their labels, each in a
+    link where it leads somewhere: as the template would write them, at a fraction of
+    the cost of six template lookups a bar (a chart draws up to a hundred). The
+    coordinates are numbers; the texts are escaped."""
+    drawn = []
+    for bar in bars:
+        rect = (
+            f'<rect class="{escape(bar.css_class)}" x="{bar.x}" y="{bar.y}" '
+            f'width="{bar.width}" height="{bar.height}"><title>{escape(bar.label)}</title></rect>'
+        )
+        drawn.append(f'<a href="{escape(bar.url)}">{rect}</a>' if bar.url else rect)
+    return mark_safe("".join(drawn))
 
 
 @register.filter
