@@ -361,3 +361,22 @@ class HistoryIndexTests(TestCase):
             with self.subTest(table=table):
                 self.assertLessEqual(indexed, read_by)
                 self.assertIn("history_date", indexed)
+
+
+class StatusIndexTests(TestCase):
+    """A record's publication status is indexed once, for the editors' queues: never with
+    the second index for LIKE queries that db_index adds on PostgreSQL."""
+
+    def test_each_status_column_has_one_plain_index(self):
+        for model in (Gift, Visit, SanctionsFlag):
+            table = model._meta.db_table
+            with connection.cursor() as cursor:
+                constraints = connection.introspection.get_constraints(cursor, table)
+            leading = [
+                name
+                for name, constraint in constraints.items()
+                if constraint["index"] and constraint["columns"][:1] == ["publication_status"]
+            ]
+            with self.subTest(table=table):
+                self.assertEqual(len(leading), 1, leading)
+                self.assertNotIn("_like", leading[0])

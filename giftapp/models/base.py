@@ -129,11 +129,12 @@ COUNTRIES_PROBLEM = (
 
 
 class Publishable(models.Model):
+    # Indexed by each concrete model (Meta.indexes): db_index would add, on PostgreSQL, a
+    # second index for LIKE queries, which a status never gets.
     publication_status = models.CharField(
         max_length=12,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
-        db_index=True,
     )
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the record was first published."

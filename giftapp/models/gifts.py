@@ -427,6 +427,8 @@ class Gift(TimeStamped, Publishable):
             ),
         ]
         indexes = [
+            # The editors' queues: drafts, gifts in review.
+            models.Index(fields=["publication_status"], name="gift_status_idx"),
             # The gift list's order (newest first, undated last) has partial indexes of its
             # own, for the public list and its country, category, flagged and latest views:
             # created by migration 0003 in SQL, since SQLite cannot index NULLS LAST. Value

@@ -146,6 +146,8 @@ class SanctionsFlag(TimeStamped, Publishable):
             ),
         ]
         indexes = [
+            # The editors' queues: drafts, flags in review.
+            models.Index(fields=["publication_status"], name="flag_status_idx"),
             # "Flagged" filters and badges: public, not-cleared flags of a gift.
             models.Index(
                 fields=["gift", "publication_status", "status"], name="flag_gift_status_idx"
