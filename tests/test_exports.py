@@ -215,7 +215,7 @@ class ExportTests(TestCase):
             make_flag(gift, regime)
         after = count("/gifts/?format=csv"), count("/gifts/?format=json&regime=UN-SC1718")
         self.assertEqual(before, after)
-        # CSV on PostgreSQL: a setting, the ids as one array and one COPY; elsewhere the
+        # CSV on PostgreSQL: the settings, the ids as one array and one COPY; elsewhere the
         # gifts, their sources and their public flags. JSON: those three (and the regime
         # codes to check).
         csv_queries = 3
