@@ -5,21 +5,31 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from giftapp.api import views as api_views
 from giftapp.api.serializers import GiftSerializer
 from giftapp.exports import interchange
-from giftapp.models import Gift, GiftLink, ImportBatch, LinkStatus, PublicationStatus, RegisterEntry
+from giftapp.models import (
+    Gift,
+    GiftLink,
+    ImportBatch,
+    LeaderRedirect,
+    LinkStatus,
+    PublicationStatus,
+    RegisterEntry,
+)
 from giftapp.queries.public import visible_or_404
 
 from .factories import make_flag, make_gift, make_leader, make_regime, make_source, make_visit
+from .test_database_outage import database_down
 
 D = datetime.date
 DRAFT = PublicationStatus.DRAFT
@@ -346,6 +356,69 @@ class SchemaTests(TestCase):
             with self.subTest(method=method):
                 response = getattr(self.client, method)(API + "gifts/")
                 self.assertEqual(response.status_code, 405)
+
+
+@override_settings(REGISTRY_HTTP_CACHE=True, REGISTRY_PAGE_CACHE=True)
+class SchemaAnswerTests(TestCase):
+    """Every answer the API gives is one its schema documents for that operation, so
+    that a client generated from the schema knows it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        kim = make_leader("Kim Jong Un", country="KP")
+        LeaderRedirect.objects.create(old_slug="kim-jong-eun", leader=kim)
+        cls.gift = make_gift(item="Two Pungsan dogs", giver=kim, giver_country="KP")
+        cls.retracted = make_gift(publication_status=RETRACTED, retraction_reason="Misread.")
+        cls.gone_visit = make_visit(publication_status=RETRACTED, retraction_reason="Off.")
+        make_flag(cls.gift, make_regime())
+
+    def setUp(self):
+        cache.clear()
+        self.client = Client(raise_request_exception=False)
+
+    def documented(self, url):
+        """The statuses the schema documents for the operation that answers url."""
+        path = url.split("?")[0]
+        for pattern, operations in self.schema["paths"].items():
+            if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", pattern), path):
+                return set(operations["get"]["responses"])
+        self.fail(f"no operation in the schema answers {path}")
+
+    def test_every_answer_is_documented(self):
+        self.schema = self.client.get(API + "schema.json").json()
+        answers = []
+        for url in (
+            "gifts/", "gifts/?giver_country=ZZ", "gifts/?cursor=forged", f"gifts/{self.gift.pk}/",
+            "gifts/999999/", f"gifts/{self.retracted.pk}/",
+            "leaders/", "leaders/?kind=spaceship", "leaders/kim-jong-un/", "leaders/kim-jong-eun/",
+            "leaders/nobody/",
+            "visits/?country=ZZ", "visits/nowhere/", f"visits/{self.gone_visit.slug}/",
+            "countries/", "countries/KP/", "countries/ZZ/",
+            "sanctions/", "sanctions/?cursor=forged", "sanctions/UN-SC1718/", "sanctions/NONE/",
+            "flags/?status=unknown", "flags/999999/",
+            "entries/?register=unknown", "entries/999999/",
+        ):  # fmt: skip
+            answers.append((API + url, self.client.get(API + url).status_code))
+        etag = self.client.get(API + "gifts/")["ETag"]
+        response = self.client.get(API + "gifts/", headers={"if-none-match": etag})
+        answers.append((API + "gifts/", response.status_code))
+        with override_settings(REGISTRY_API_RATE="1/m"):
+            cache.clear()
+            # Two addresses: a page the cache holds is served without counting.
+            self.client.get(API + "flags/")
+            answers.append(
+                (API + "flags/?gift=1", self.client.get(API + "flags/?gift=1").status_code)
+            )
+        cache.clear()
+        with database_down():
+            answers.append((API + "visits/", self.client.get(API + "visits/").status_code))
+
+        for url, status in answers:
+            with self.subTest(url=url, status=status):
+                self.assertIn(str(status), self.documented(url))
+        self.assertEqual(
+            {status for _, status in answers}, {200, 301, 304, 400, 404, 410, 429, 503}
+        )
 
 
 class RateTests(TestCase):

@@ -44,7 +44,7 @@ from ..queries.sanctions import regimes
 from ..text import fold
 from ..views.exports import gift_urls
 from ..views.gifts import wait_for
-from . import serializers
+from . import schema, serializers
 
 SLUG = "[-a-zA-Z0-9_]+"  # as Django's slug converter: no NUL reaches a query
 
@@ -123,6 +123,7 @@ def gift_records(request, ids):
     retrieve=extend_schema(summary="A public gift (410 when it was retracted)"),
 )
 class GiftViewSet(ApiViewSet):
+    schema_answers = {"retrieve": {410: schema.GONE}}
     serializer_class = serializers.GiftSerializer
     filterset_class = ApiGiftFilter
     queryset = Gift.objects.public()
@@ -169,6 +170,7 @@ class LeaderFilter(django_filters.FilterSet):
     ),
 )
 class LeaderViewSet(mixins.ListModelMixin, ApiViewSet):
+    schema_answers = {"retrieve": {301: schema.MOVED}}
     serializer_class = serializers.LeaderSerializer
     filterset_class = LeaderFilter
     lookup_field = "slug"
@@ -218,9 +220,10 @@ SOURCES = Source.objects.only("url")
 
 @extend_schema_view(
     list=extend_schema(summary="Published visits"),
-    retrieve=extend_schema(summary="A published visit"),
+    retrieve=extend_schema(summary="A published visit (410 when it was retracted)"),
 )
 class VisitViewSet(mixins.ListModelMixin, ApiViewSet):
+    schema_answers = {"retrieve": {410: schema.GONE}}
     serializer_class = serializers.VisitSerializer
     filterset_class = VisitFilter
     lookup_field = "slug"
