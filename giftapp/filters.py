@@ -194,9 +194,14 @@ class GiftFilterForm(forms.Form):
                 if len(values) > MAX_VALUES:
                     self.add_error(name, f"Give at most {MAX_VALUES} values, not {len(values)}.")
                 elif len(values) > 1 and not isinstance(form_field, forms.MultipleChoiceField):
+                    # The values as a parameter, not in the message: the API's filter
+                    # backend %-formats every message, and a value may hold a "%".
                     self.add_error(
                         name,
-                        f"Give one value, not several ({', '.join(v[:40] for v in values[:5])}).",
+                        forms.ValidationError(
+                            "Give one value, not several (%(values)s).",
+                            params={"values": ", ".join(v[:40] for v in values[:5])},
+                        ),
                     )
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:

@@ -8,6 +8,7 @@ import json
 import re
 from decimal import Decimal
 from unittest import mock
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db import connection
@@ -278,6 +279,17 @@ class FilterTests(TestCase):
                 response = self.client.get(f"{API}gifts/?{query}")
                 self.assertEqual(response.status_code, 400)
                 self.assertIn(name, response.json())
+
+    def test_a_filter_given_twice_is_a_400_whatever_its_values_hold(self):
+        for values in (("1", "2"), ("50%", "100%"), ("%s", "%(x)s")):
+            with self.subTest(values=values):
+                query = "&".join(f"value_min={quote(v)}" for v in values)
+                response = self.client.get(f"{API}gifts/?{query}")
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(
+                    f"Give one value, not several ({', '.join(values)}).",
+                    response.json()["value_min"],
+                )
 
     def test_junk_parameters_are_redirected_away(self):
         response = self.client.get(f"{API}gifts/?giver_country=KP&utm_source=x")
