@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found
 from django.views.defaults import server_error as plain_server_error
 
 from giftapp.backends import UNREACHABLE
@@ -46,3 +47,12 @@ def server_error(request):
         response["Cache-Control"] = "no-store"
         return response
     return plain_server_error(request)
+
+
+def not_found(request, exception):
+    """handler404: under /api/, an address no endpoint matches (an id that is not a number,
+    a slug with a character slugs never hold) answers JSON, as the API's own 404s do;
+    elsewhere, the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -12,6 +12,7 @@ def favicon(request):
     return redirect(static("img/favicon.svg"))
 
 
+handler404 = health.not_found
 handler500 = health.server_error
 
 urlpatterns = [

@@ -183,6 +183,15 @@ class VisibilityTests(TestCase):
         self.assertEqual(response.status_code, 404)
         self.assertNotIn(b"Draft wording", response.content)
 
+    def test_an_address_no_endpoint_matches_is_a_404_in_json(self):
+        for url in ("gifts/not-a-number/", "leaders/%C2%84/", "visits/a%20b/", "nothing/"):
+            with self.subTest(url=url):
+                response = self.client.get(API + url)
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response["Content-Type"], "application/json")
+                self.assertEqual(response.json(), {"detail": "Not found."})
+        self.assertContains(self.client.get("/gifts/not-a-number/"), "<html", status_code=404)
+
     def test_retractions_are_gone_with_their_reason(self):
         for url, reason in (
             (f"gifts/{self.retracted.pk}/", "Misread."),
@@ -400,8 +409,8 @@ class SchemaAnswerTests(TestCase):
         self.schema = self.client.get(API + "schema.json").json()
         answers = []
         for url in (
-            "gifts/", "gifts/?giver_country=ZZ", "gifts/?cursor=forged", f"gifts/{self.gift.pk}/",
-            "gifts/999999/", f"gifts/{self.retracted.pk}/",
+            "gifts/", "gifts/?utm_source=x", "gifts/?giver_country=ZZ", "gifts/?cursor=forged",
+            f"gifts/{self.gift.pk}/", "gifts/999999/", f"gifts/{self.retracted.pk}/",
             "leaders/", "leaders/?kind=spaceship", "leaders/kim-jong-un/", "leaders/kim-jong-eun/",
             "leaders/nobody/",
             "visits/?country=ZZ", "visits/nowhere/", f"visits/{self.gone_visit.slug}/",
@@ -429,7 +438,7 @@ class SchemaAnswerTests(TestCase):
             with self.subTest(url=url, status=status):
                 self.assertIn(str(status), self.documented(url))
         self.assertEqual(
-            {status for _, status in answers}, {200, 301, 304, 400, 404, 410, 429, 503}
+            {status for _, status in answers}, {200, 301, 302, 304, 400, 404, 410, 429, 503}
         )
 
 

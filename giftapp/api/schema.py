@@ -24,6 +24,9 @@ def detail(description, **properties):
     )
 
 
+REDIRECTED = answer(
+    "A parameter the operation does not read: Location holds the same address without it."
+)
 NOT_MODIFIED = answer(
     "Not modified: the ETag given in If-None-Match (or the date in If-Modified-Since) "
     "still holds. No body."
@@ -49,7 +52,7 @@ UNAVAILABLE = detail(
 
 
 class RegistrySchema(AutoSchema):
-    """Every operation may answer 304, 429 and 503; a list that reads parameters, 400;
+    """Every operation may answer 302, 304, 429 and 503; a list that reads parameters, 400;
     one record, 404; and a view may name its own others in `schema_answers` (410, 301),
     {action: {status: response object}}."""
 
@@ -58,7 +61,7 @@ class RegistrySchema(AutoSchema):
         if operation is None:
             return None
         view = self.view
-        answers = {304: NOT_MODIFIED, 429: THROTTLED, 503: UNAVAILABLE}
+        answers = {302: REDIRECTED, 304: NOT_MODIFIED, 429: THROTTLED, 503: UNAVAILABLE}
         action = getattr(view, "action", None)
         if action == "list" and (view.pagination_class or view.filter_backends):
             answers[400] = BAD_REQUEST
