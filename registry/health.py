@@ -1,4 +1,5 @@
-"""/healthz: for load balancers and uptime checks, is this app server able to serve?"""
+"""/healthz, for load balancers and uptime checks: is this app server able to serve? And
+the error handlers for 404 and 500 (a 503 while the database is down), in JSON under /api/."""
 
 import logging
 import sys
