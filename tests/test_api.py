@@ -333,6 +333,18 @@ class CursorTests(TestCase):
         body = self.client.get(f"{API}gifts/?page_size=100000").json()
         self.assertEqual(len(body["results"]), 200)
 
+    def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(self):
+        make_gift()
+        for page_size in ("0", "-5", "abc", "2.5", "false", "%EF%BC%93", "00"):
+            with self.subTest(page_size=page_size):
+                response = self.client.get(f"{API}gifts/?page_size={page_size}")
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("page_size", response.json())
+        for page_size, expected in (("", 1), ("1", 1), ("007", 1), ("9" * 5000, 1)):
+            with self.subTest(page_size=page_size[:10]):
+                response = self.client.get(f"{API}gifts/?page_size={page_size}")
+                self.assertEqual(len(response.json()["results"]), expected)
+
     def test_a_forged_cursor_is_a_400(self):
         make_gift()
         for cursor in (

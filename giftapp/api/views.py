@@ -55,6 +55,29 @@ class IdCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     invalid_cursor_message = "Not a cursor this API gave: follow the `next` and `previous` links."
+    page_size_query_description = (
+        "Records a page: a whole number from 1 (default 50); more than 200 are cut to 200."
+    )
+    invalid_page_size_message = "Give a whole number of records from 1 (at most 200 are sent)."
+
+    def get_page_size(self, request):
+        """The page size asked for, cut to max_page_size; a 400 for one that is not a whole
+        number from 1, as a page's bad per_page is (an empty one is the default, as an
+        empty filter is no filter)."""
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        digits = raw.lstrip("0")
+        if not (raw.isascii() and raw.isdigit()) or not digits:
+            raise ValidationError({self.page_size_query_param: [self.invalid_page_size_message]})
+        return self.max_page_size if len(digits) > 3 else min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
     def decode_cursor(self, request):
         """The cursor, or a 400: one made up (a position that is not an id) never reaches
