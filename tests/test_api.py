@@ -334,13 +334,14 @@ class CursorTests(TestCase):
         self.assertEqual(len(body["results"]), 200)
 
     def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(self):
-        make_gift()
+        for _ in range(3):
+            make_gift()
         for page_size in ("0", "-5", "abc", "2.5", "false", "%EF%BC%93", "00"):
             with self.subTest(page_size=page_size):
                 response = self.client.get(f"{API}gifts/?page_size={page_size}")
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("page_size", response.json())
-        for page_size, expected in (("", 1), ("1", 1), ("007", 1), ("9" * 5000, 1)):
+        for page_size, expected in (("", 3), ("1", 1), ("002", 2), ("9" * 5000, 3)):
             with self.subTest(page_size=page_size[:10]):
                 response = self.client.get(f"{API}gifts/?page_size={page_size}")
                 self.assertEqual(len(response.json()["results"]), expected)
