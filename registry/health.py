@@ -33,12 +33,17 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def is_api(request):
+    """Whether the request is the API's, whose errors answer JSON like its own."""
+    return request.path.startswith("/api/")
+
+
 def server_error(request):
     """handler500: 503 with Retry-After when the database cannot be reached (the request
     may succeed in a moment, and a proxy may serve its stale copy meanwhile), else the
     plain 500 page. The page's template queries nothing."""
     if isinstance(sys.exception(), UNREACHABLE):
-        if request.path.startswith("/api/"):
+        if is_api(request):
             response = JsonResponse(
                 {"detail": "The database is not answering; try again in a minute."}, status=503
             )
@@ -54,6 +59,6 @@ def not_found(request, exception):
     """handler404: under /api/, an address no endpoint matches (an id that is not a number,
     a slug with a character slugs never hold) answers JSON, as the API's own 404s do;
     elsewhere, the site's page."""
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return page_not_found(request, exception)
