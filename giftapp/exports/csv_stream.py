@@ -29,9 +29,9 @@ EXPORT_IDS = "pg_temp.export_gift_ids"
 INLINE_IDS = 250_000
 # Memory for the export's sorts and hashes. With PostgreSQL's default of 4 MB, the sort of
 # the sources of 120,000 gifts spills to disk and the leaders and visits are joined one
-# lookup at a time; 8 to 16 MB made filtered exports at a million gifts up to a sixth
-# faster and none slower (bench/README.md), where 24 MB and more turned the sources'
-# grouping into a hash that spilled, and the export slower than with 4.
+# lookup at a time; from 24 MB the sources are grouped by a hash that spills. At a million
+# gifts 12 MB made filtered exports faster than either (bench/export_work_mem.py; the
+# figures are in bench/README.md).
 WORK_MEM = "12MB"
 ARRAY_OF_IDS = re.compile(r"\{[0-9]+(?:,[0-9]+)*\}", re.ASCII)
 
