@@ -21,11 +21,13 @@ What it measures, in this process (django.test.Client, DEBUG off), for each case
   counts everything the worker holds (Python objects, psycopg's buffers, the database
   cursor's rows), not only what tracemalloc sees;
 - the import rate: `export_gifts --all` writes the first --import-rows rows (default
-  100,000) of this database to an interchange CSV, which `import_gifts --format registry`
-  loads into a fresh database created for it (this one's name + "_import", with the same
-  sanctions regimes) and dropped afterwards. Timed inside the importing process, without
-  its start-up; with --import-repeat N (default 1), the median of N runs, each into a
-  fresh database.
+  100,000) of this database to an interchange CSV, which `import_gifts --format registry
+  --offline` loads into a fresh database created for it (this one's name + "_import", with
+  the same sanctions regimes) and dropped afterwards: straight into the empty gift table
+  (giftapp/importers/registry_load.py), or with --import-staged through the staging table,
+  as into a registry that holds gifts. Timed inside the importing process, without its
+  start-up; with --import-repeat N (default 1), the median of N runs, each into a fresh
+  database.
 
 --generate creates the database if needed, migrates it, and fills it with
 `bench/generate.py --gifts N --shape S` when it holds no gift. Without it the database must already
@@ -532,7 +534,7 @@ def write_import_file(path, limit):
     return written
 
 
-def import_row(bench_url, limit, timeout, repeat=1):
+def import_row(bench_url, limit, timeout, repeat=1, staged=False):
     """Rows per second of import_gifts --format registry into a fresh database: the median
     of `repeat` runs (the machine is noisy), each into a database created for it, with the
     slowest and fastest."""
@@ -557,11 +559,13 @@ def import_row(bench_url, limit, timeout, repeat=1):
         path = Path(folder) / "registry.csv"
         say(f"  import: export_gifts --all, first {limit:,} rows")
         rows = write_import_file(path, limit)
-        case = f"import_gifts --format registry, {rows:,} rows"
+        case = f"import_gifts --format registry, {rows:,} rows" + (
+            ", through the staging table" if staged else ""
+        )
         for run in range(1, repeat + 1):
             which = f" (run {run} of {repeat})" if repeat > 1 else ""
             say(f"  import: {rows:,} rows into {database_name(import_url)}{which}")
-            result = import_once(import_url, path, regimes, rows, timeout)
+            result = import_once(import_url, path, regimes, rows, timeout, staged)
             if "failed" in result:
                 return [
                     {
@@ -606,11 +610,13 @@ def import_row(bench_url, limit, timeout, repeat=1):
     return measured
 
 
-def import_once(import_url, path, regimes, rows, timeout):
+def import_once(import_url, path, regimes, rows, timeout, staged=False):
     """One run of the import worker into a database created for it and dropped after:
     its JSON, or {"failed": what to print} when it failed or ran out of time."""
     create_database(import_url, replace=True)
     env = os.environ | {"DATABASE_URL": import_url, "BENCH_REGIMES": json.dumps(regimes)}
+    if staged:
+        env["BENCH_IMPORT_STAGED"] = "1"
     command = [sys.executable, str(Path(__file__).resolve()), "--import-worker", str(path)]
     try:
         done = subprocess.run(
@@ -640,7 +646,15 @@ def import_worker(path):
     for regime in json.loads(os.environ.get("BENCH_REGIMES", "[]")):
         SanctionsRegime.objects.create(**{k: v for k, v in regime.items() if v is not None})
     out = io.StringIO()
-    with peak_rss_growth() as memory:
+    staged = contextlib.nullcontext()
+    if os.environ.get("BENCH_IMPORT_STAGED"):
+        # As an import into a registry holding gifts is written: staged, then inserted.
+        from unittest import mock
+
+        from giftapp.importers.registry_load import RegistryLoad
+
+        staged = mock.patch.object(RegistryLoad, "applies", return_value=False)
+    with staged, peak_rss_growth() as memory:
         started = time.perf_counter()
         call_command("import_gifts", path, format="registry", offline=True, stdout=out)
         seconds = time.perf_counter() - started
@@ -726,6 +740,12 @@ def parse_args(argv):
         default=3,
         help="Runs of each export, of which the median is given (default 3).",
     )
+    parser.add_argument(
+        "--import-staged",
+        action="store_true",
+        help="Import through the staging table, as into a registry holding gifts, rather "
+        "than straight into the empty gift table (to compare the two).",
+    )
     parser.add_argument("--skip-import", action="store_true", help="Do not measure the import.")
     parser.add_argument(
         "--skip-pages",
@@ -799,7 +819,13 @@ def main(argv=None):
             export_row(0, filtered_export_path(), "Filtered CSV export", args.export_repeat)
         )
         if not args.skip_import:
-            rows += import_row(bench_url, args.import_rows, args.import_timeout, args.import_repeat)
+            rows += import_row(
+                bench_url,
+                args.import_rows,
+                args.import_timeout,
+                args.import_repeat,
+                staged=args.import_staged,
+            )
     if explain:
         write_explains(args.explain, explain)
         say(f"Query plans written to {args.explain}.")

@@ -18,10 +18,16 @@ from django.test import SimpleTestCase, TestCase
 
 from giftapp.counts import facets
 from giftapp.exports.interchange import HEADER
-from giftapp.importers import bulk
+from giftapp.importers import bulk, registry_load
 from giftapp.importers.bulk import PostgresImport, References
 from giftapp.importers.pipeline import Importer, run_import
-from giftapp.importers.registry_bulk import PICK, SEPARATOR, plain_rows, remembered
+from giftapp.importers.registry_bulk import (
+    PICK,
+    SEPARATOR,
+    plain_rows,
+    remembered,
+    staged_text,
+)
 from giftapp.models import (
     Gift,
     GiftFacet,
@@ -32,7 +38,7 @@ from giftapp.models import (
     Visit,
 )
 
-from .factories import make_leader, make_regime, make_user, make_visit
+from .factories import make_gift, make_leader, make_regime, make_user, make_visit
 from .test_import_registry_csv import csv_bytes, export_all, row
 
 # Rows that a register or a hand-edited file may hold: each differs from a plain row in
@@ -185,7 +191,8 @@ class FastReaderTests(TestCase):
     def both_ways(self, cells, header=HEADER, **options):
         """(the fast reader's line or None, the validation's line or its problems)."""
         fast_importer, fast, plain = self.reader(header, **options)
-        line = plain(list(cells), SEPARATOR.join(cells), 2)
+        fields = plain(list(cells), SEPARATOR.join(cells), 2)
+        line = None if fields is None else staged_text(fields)
         slow_importer, slow, _plain = self.reader(header, **options)
         raw = {k: v[1:] if v.startswith("'") else v for k, v in zip(header, cells, strict=True)}
         checked = slow_importer.validate_row(2, raw)
@@ -367,9 +374,12 @@ class SetAsideTests(TestCase):
             ),
         )
 
-    def test_indexes_and_keys_are_set_aside_and_built_again(self):
+    def large_import(self):
+        """Import 40 rows as a large import (from 10 rows); return the lists of tables
+        set aside, in turn, and check that the registry and its schema come out whole."""
         make_regime()
         before = self.schema()
+        gifts, history = Gift.objects.count(), Gift.history.count()
         rows = [
             row(
                 id=str(n),
@@ -381,32 +391,15 @@ class SetAsideTests(TestCase):
             )
             for n in range(1, 41)
         ]
+        set_aside = mock.Mock(wraps=bulk.set_aside)
         with (
             mock.patch.object(bulk, "SET_ASIDE_MIN_ROWS", 10),
-            mock.patch.object(bulk, "set_aside", wraps=bulk.set_aside) as set_aside,
+            mock.patch.object(bulk, "set_aside", set_aside),
+            mock.patch.object(registry_load, "set_aside", set_aside),
         ):
             result = run_import(
                 io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv", offline=True
             )
-        # Leaders and sources: too few to set aside; then the visits; then the gifts,
-        # whose facet counts are recounted at the end rather than kept row by row.
-        self.assertEqual(
-            set_aside.call_args_list,
-            [
-                mock.call([]),
-                mock.call([]),
-                mock.call(["giftapp_visit", "giftapp_historicalvisit"]),
-                mock.call(
-                    [
-                        "giftapp_gift",
-                        "giftapp_gift_sources",
-                        "giftapp_historicalgift",
-                        "giftapp_giftfacet",
-                        "giftapp_giftfacetpair",
-                    ]
-                ),
-            ],
-        )
         self.assertTrue(result.written, result.problems)
         self.assertEqual(self.schema(), before)
         # The recount gave what the triggers would have kept.
@@ -414,12 +407,55 @@ class SetAsideTests(TestCase):
         self.assertEqual(sum(n for *_key, n in counted[0]), 20)
         facets.rebuild()
         self.assertEqual(self.facet_counts(), counted)
-        self.assertEqual(Gift.objects.count(), 40)
-        self.assertEqual(Gift.history.count(), 40)
+        self.assertEqual(Gift.objects.count() - gifts, 40)
+        self.assertEqual(Gift.history.count() - history, 40)
         self.assertEqual(Visit.objects.filter(gifts__isnull=False).distinct().count(), 40)
         self.assertEqual(Visit.history.count(), 40)
         self.assertEqual(SanctionsFlag.objects.count(), 40)
         self.assertEqual(Gift.objects.filter(sources__url="https://news.example.org/a").count(), 40)
+        return [call.args[0] for call in set_aside.call_args_list]
+
+    def test_a_large_import_into_few_gifts_sets_their_tables_aside(self):
+        make_gift(id=999, publication_status="draft")  # not one of the ids the file gives
+        # Leaders and sources: too few to set aside; then the visits; then the gifts,
+        # whose facet counts are recounted at the end rather than kept row by row.
+        self.assertEqual(
+            self.large_import(),
+            [
+                [],
+                [],
+                ["giftapp_visit", "giftapp_historicalvisit"],
+                [
+                    "giftapp_gift",
+                    "giftapp_gift_sources",
+                    "giftapp_historicalgift",
+                    "giftapp_giftfacet",
+                    "giftapp_giftfacetpair",
+                ],
+            ],
+        )
+
+    def test_a_load_into_no_gift_sets_their_tables_aside_before_reading(self):
+        """Into a registry without a gift, the gifts are COPYed as the file is read
+        (registry_load.py): their tables are set aside first, the history last."""
+        self.assertEqual(
+            self.large_import(),
+            [
+                [
+                    "giftapp_gift",
+                    "giftapp_gift_sources",
+                    "giftapp_giftfacet",
+                    "giftapp_giftfacetpair",
+                ],
+                [],
+                [],
+                ["giftapp_visit", "giftapp_historicalvisit"],
+                ["giftapp_historicalgift"],
+            ],
+        )
+
+    def test_the_keys_are_back_after_a_large_import(self):
+        self.large_import()
         # The keys are back: a gift naming a leader that does not exist is refused.
         with (
             self.assertRaises(IntegrityError),
@@ -429,14 +465,14 @@ class SetAsideTests(TestCase):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("UPDATE giftapp_gift SET giver_id = -1 WHERE id = 1")
 
-    def test_gifts_are_laid_out_in_the_files_order(self):
-        """The gifts lie in the table in the file's order, ids given or not, whatever
-        order the joins that resolve their leaders and visits return them in."""
+    def laid_out(self):
+        """Import 120 rows, the first eight with ids, in an order of their own, and a
+        few more further on; return the gifts' items in the order they lie in the table."""
         make_regime()
-        numbered = [7, 3, 250, 12, 1, 99, 40, 5]
+        numbered = dict(enumerate([7, 3, 250, 12, 1, 99, 40, 5])) | {60: 1000, 90: 500}
         rows = [
             row(
-                id=str(numbered[n]) if n < len(numbered) else "",
+                id=str(numbered.get(n, "")),
                 item=f"Gift {n}",
                 giver=f"Giver {n % 17}",
                 recipient=f"Recipient {n % 5}",
@@ -450,15 +486,40 @@ class SetAsideTests(TestCase):
                 io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv", offline=True
             )
         self.assertTrue(result.written, result.problems)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT item FROM giftapp_gift ORDER BY ctid")
-            laid_out = [item for (item,) in cursor.fetchall()]
-        self.assertEqual(laid_out, [f"Gift {n}" for n in range(120)])
         self.assertEqual(
             list(
-                Gift.objects.filter(id__in=numbered).order_by("id").values_list("item", flat=True)
+                Gift.objects.filter(id__in=numbered.values())
+                .order_by("id")
+                .values_list("item", flat=True)
             ),
-            [f"Gift {n}" for n in sorted(range(8), key=lambda n: numbered[n])],
+            [f"Gift {n}" for n in sorted(numbered, key=numbered.get)],
+        )
+        # Those without an id take ids past the file's highest, in the file's order.
+        unnumbered = Gift.objects.exclude(id__in=numbered.values()).filter(item__startswith="Gift")
+        self.assertGreater(min(unnumbered.values_list("id", flat=True)), 1000)
+        self.assertEqual(
+            list(unnumbered.order_by("id").values_list("item", flat=True)),
+            [f"Gift {n}" for n in range(120) if n not in numbered],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT item FROM giftapp_gift ORDER BY ctid")
+            return [item for (item,) in cursor.fetchall()]
+
+    def test_gifts_are_laid_out_in_the_files_order(self):
+        """Staged (the registry holds a gift), the gifts lie in the table in the file's
+        order, ids given or not, whatever order the joins that resolve their leaders and
+        visits return them in."""
+        make_gift(id=2000, item="Before")
+        self.assertEqual(self.laid_out(), ["Before", *(f"Gift {n}" for n in range(120))])
+
+    def test_gifts_loaded_into_no_gift_are_laid_out_in_the_files_order_unnumbered_last(self):
+        """Loaded straight into the gift table, the gifts with an id lie in the file's
+        order, then those without one (which take the highest ids)."""
+        numbered = [*range(8), 60, 90]
+        self.assertEqual(
+            self.laid_out(),
+            [f"Gift {n}" for n in numbered]
+            + [f"Gift {n}" for n in range(120) if n not in numbered],
         )
 
     def test_an_import_while_the_site_serves_sets_nothing_aside(self):

@@ -23,7 +23,9 @@ secondary indexes and foreign keys aside while it writes, and builds and checks 
 right after (set_aside): one sort per index and one join per key instead of a million index
 insertions and key lookups. Until the import commits, those tables, and the tables their
 keys point to (users, import batches), are locked to everyone else, readers included: so
-no other import does it, and the admin's never.
+no other import does it, and the admin's never. An offline import of the registry's own
+format into a registry without a gift has nothing to match and skips the staging table:
+registry_load.py COPYs its rows straight into the gift table as the file is read.
 """
 
 import json
@@ -203,6 +205,23 @@ def write_history(cursor, model, importer, now):
     )
 
 
+def insert_flags(cursor, importer, now, gift_id, rows):
+    """A draft flag for each "regime:status" in the `flags` of the rows (SQL, aliased s),
+    on the gift whose id is gift_id (an expression over s), with its history rows."""
+    cursor.execute(
+        "INSERT INTO giftapp_sanctionsflag (gift_id, regime_id, status, "
+        "publication_status, provisions, rationale, alleged_by, denied_by, denial, "
+        "retraction_reason, created_at, updated_at, import_batch_id) "
+        f"SELECT {gift_id}, r.id, split_part(f, ':', 2), 'draft', '', '', '', '', '', '', "
+        "%(now)s, %(now)s, %(batch)s FROM (SELECT * FROM "
+        f"{rows}) AS s, unnest(s.flags) AS f "
+        "JOIN giftapp_sanctionsregime r ON r.code = split_part(f, ':', 1)",
+        {"now": now, "batch": importer.result.batch.pk},
+    )
+    importer.result.counts["flags"]["created"] += cursor.rowcount
+    write_history(cursor, SanctionsFlag, importer, now)
+
+
 class References:
     """The leaders and sources that staged rows name, resolved as the rows go by, and the
     visits they name, created from the staged rows.
@@ -278,8 +297,9 @@ class References:
             ref = self.sources[url] = -len(self.new_sources)
         return ref
 
-    def write(self, cursor, now):
-        """Insert the new leaders, sources and visits, with their history rows."""
+    def write(self, cursor, now, new_visits=None):
+        """Insert the new leaders, sources and visits, with their history rows (the
+        visits given as (slug, date, host country) rows, else from the staged rows)."""
         # The new references that staged rows hold (rows rejected once staged are gone).
         in_use = {
             "leaders": (
@@ -333,13 +353,14 @@ class References:
             cursor.execute(f"ANALYZE {table}")
             if created:
                 self.create(cursor, model, entity, table, {n: n for n in names}, created, now)
-        self.write_visits(cursor, now)
+        self.write_visits(cursor, now, new_visits)
         self.add_spellings()
 
-    def write_visits(self, cursor, now):
+    def write_visits(self, cursor, now, new_visits=None):
         """A draft visit for each slug that staged rows name and no visit has, dated and
         placed by the first row that can create it (PostgresImport._unknown_visits
-        rejected the rows before it), titled after its slug."""
+        rejected the rows before it), titled after its slug. Or, given new_visits,
+        one for each of these (slug, date, host country), in their order."""
         table = "import_new_visits"
         temp_table(
             cursor,
@@ -347,6 +368,12 @@ class References:
             f"id bigint DEFAULT nextval('{id_sequence(cursor, Visit)}'), slug text, "
             "visit_date date, host_country text",
         )
+        if new_visits is not None:
+            with cursor.copy(f"COPY {table} (slug, visit_date, host_country) FROM STDIN") as copy:
+                for visit in new_visits:
+                    copy.write_row(visit)
+            self.create_visits(cursor, table, len(new_visits), now)
+            return
         # In the order the file first names them, as the ids are drawn. The rows are
         # grouped by slug byte by byte (COLLATE "C"): the same groups as the database's
         # collation makes, without its slower comparisons.
@@ -360,7 +387,10 @@ class References:
             f"FROM {STAGING} s WHERE {NO_SUCH_VISIT} AND {can_create_visit('s')} "
             f"ORDER BY {slug}, s.line, s.entry) AS first ORDER BY line, entry"
         )
-        if created := cursor.rowcount:
+        self.create_visits(cursor, table, cursor.rowcount, now)
+
+    def create_visits(self, cursor, table, created, now):
+        if created:
             # As str.capitalize() does, for ASCII slugs, whatever the database's locale.
             title = "replace(slug, '-', ' ') COLLATE \"C\""
             values = {
@@ -609,7 +639,7 @@ class PostgresImport:
         )
 
     def _insert_gifts(self, cursor):
-        counts, batch = self.result.counts, self.result.batch
+        counts = self.result.counts
         cursor.execute(
             "SELECT count(*) FILTER (WHERE existing_id IS NULL), "
             f"count(*) FILTER (WHERE existing_id IS NULL AND id IS NULL), max(id) FROM {STAGING}"
@@ -645,19 +675,14 @@ class PostgresImport:
             self._insert_gift_rows(cursor)
             counts["gifts"]["created"] += new
             write_history(cursor, Gift, self.importer, self.now)
-        cursor.execute(
-            "INSERT INTO giftapp_sanctionsflag (gift_id, regime_id, status, "
-            "publication_status, provisions, rationale, alleged_by, denied_by, denial, "
-            "retraction_reason, created_at, updated_at, import_batch_id) "
-            f"SELECT {GIFT_ID}, r.id, split_part(f, ':', 2), 'draft', '', '', '', '', '', '', "
-            f"%(now)s, %(now)s, %(batch)s FROM {STAGING} s, unnest(s.flags) AS f "
-            "JOIN giftapp_sanctionsregime r ON r.code = split_part(f, ':', 1) "
+        insert_flags(
+            cursor,
+            self.importer,
+            self.now,
+            GIFT_ID,
             # Few gifts are flagged: the others' empty lists are not unnested.
-            "WHERE s.existing_id IS NULL AND cardinality(s.flags) > 0",
-            {"now": self.now, "batch": batch.pk},
+            f"{STAGING} s WHERE s.existing_id IS NULL AND cardinality(s.flags) > 0",
         )
-        counts["flags"]["created"] += cursor.rowcount
-        write_history(cursor, SanctionsFlag, self.importer, self.now)
 
     def _insert_gift_rows(self, cursor):
         # The gift's own fields as staged; its id, leaders and visit are resolved. In the

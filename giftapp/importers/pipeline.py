@@ -46,7 +46,7 @@ from .reading import (
     row_digest,
     strip_formula_quotes,
 )
-from .registry_bulk import RegistryImport
+from .registry_load import RegistryLoad
 from .result import (
     AMBIGUOUS_MATCH,
     ENTITIES,
@@ -88,7 +88,7 @@ IMPORTED_MODELS = {
     "flags": SanctionsFlag,
 }
 # The PostgreSQL stager of a format, where it has a faster one than the general one.
-STAGERS = {"registry": RegistryImport}
+STAGERS = {"registry": RegistryLoad}
 CHUNK = 500
 ENTRY_CHUNK = 2000  # import keys or row ids per query
 ENTRY_COLUMNS = (

@@ -13,6 +13,7 @@ both to the same rows.
 
 import hashlib
 import re
+from datetime import date
 
 from ..models import Category, Disposition, PublicationStatus, source_url_problem
 from ..text import fold
@@ -65,9 +66,16 @@ def array(items):
 
 
 class RegistryImport(PostgresImport):
-    def copy_rows(self, cursor, binary, progress):
+    def copy_rows(self, cursor, binary, progress, into=None):
+        """COPY every valid row: into the staging table, or, given `into`
+        (registry_load.RegistryLoad), into the table it writes, as the line it makes of
+        the staged row's fields."""
         imp, result = self.importer, self.result
-        sql = f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN"
+        if into is None:
+            sql = f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN"
+            text_of = staged_text
+        else:
+            sql, text_of = into.copy_sql, into.line
         with csv_reader(binary, imp.adapter, result) as reader, cursor.copy(sql) as copy:
             copy.set_types(TYPES)
             header = result.header
@@ -87,8 +95,8 @@ class RegistryImport(PostgresImport):
                 ):
                     column, reason = problem
                     imp._reject(line, {}, [Problem(line, column, "", reason)])
-                elif (text := plain_line(cells, joined, line)) is not None:
-                    lines.append(text)
+                elif (fields := plain_line(cells, joined, line)) is not None:
+                    lines.append(text_of(fields))
                     if len(lines) == FLUSH_ROWS:
                         copy.write("".join(lines))
                         lines.clear()
@@ -100,13 +108,52 @@ class RegistryImport(PostgresImport):
                     row = imp.validate_row(line, strip_formula_quotes(raw))
                     if row is not None:
                         values = self.staged(row, 0, row.entries[0])
-                        copy.write("".join(lines))
-                        lines.clear()
-                        copy.write_row([values[index] for index in PICK])
+                        picked = [values[index] for index in PICK]
+                        if into is None:
+                            copy.write("".join(lines))
+                            lines.clear()
+                            copy.write_row(picked)
+                        else:
+                            lines.append(text_of(copy_fields(picked)))
                 line = reader.line_num + 1
             copy.write("".join(lines))
         if progress:
             progress(result.rows - reported)
+
+
+def staged_text(fields):
+    """A staging table's line of COPY text."""
+    return "\t".join(fields) + "\n"
+
+
+def copy_text(value):
+    """One value as COPY's text format writes it (a staged row's value, typed as
+    STAGED_TYPES types it)."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list):
+        return array(
+            # Quoted, but for numbers: any text is then an element as it stands.
+            str(item) if isinstance(item, int) else quoted(item)
+            for item in value
+        ).translate(ESCAPES)
+    if isinstance(value, str):
+        return value.translate(ESCAPES)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def quoted(text):
+    """A text as a quoted element of an array literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def copy_fields(values):
+    """A staged row's values as the fields of its line of COPY text."""
+    return tuple(copy_text(value) for value in values)
 
 
 def remembered(compute):
@@ -128,8 +175,9 @@ def remembered(compute):
 
 def plain_rows(bulk, header):
     """A function of a row's cells (in the header's order), the cells joined by
-    SEPARATOR, and its line: the row as a line of COPY text when it is plainly valid,
-    its references resolved; None when the importer's validation must decide."""
+    SEPARATOR, and its line: the row as the fields of a staging table's line of COPY
+    text (COLUMNS), its references resolved, when it is plainly valid; None when the
+    importer's validation must decide."""
     imp, refs = bulk.importer, bulk.references
     (
         i_id,
@@ -315,39 +363,34 @@ def plain_rows(bulk, header):
                 )
             )
         return (
-            "\t".join(
-                (
-                    # In the order of the staged columns (COLUMNS).
-                    str(line),
-                    gift_id or NULL,
-                    item,
-                    description,
-                    category,
-                    quantity or NULL,
-                    day[1],
-                    day[2],
-                    value or NULL,
-                    currency,
-                    value_usd or NULL,
-                    value_note,
-                    disposition,
-                    notes,
-                    NULL if giver_ref is None else str(giver_ref),
-                    NULL if recipient_ref is None else str(recipient_ref),
-                    giver_country,
-                    recipient_country,
-                    giver_as_reported,
-                    recipient_as_reported,
-                    slug,
-                    status,
-                    RETRACTED_WITHOUT_REASON if status == retracted else "",
-                    digest,
-                    search_text,
-                    source_sets.get(cells[i_sources]) or sources_of(cells[i_sources]),
-                    flags,
-                )
-            )
-            + "\n"
+            # In the order of the staged columns (COLUMNS).
+            str(line),
+            gift_id or NULL,
+            item,
+            description,
+            category,
+            quantity or NULL,
+            day[1],
+            day[2],
+            value or NULL,
+            currency,
+            value_usd or NULL,
+            value_note,
+            disposition,
+            notes,
+            NULL if giver_ref is None else str(giver_ref),
+            NULL if recipient_ref is None else str(recipient_ref),
+            giver_country,
+            recipient_country,
+            giver_as_reported,
+            recipient_as_reported,
+            slug,
+            status,
+            RETRACTED_WITHOUT_REASON if status == retracted else "",
+            digest,
+            search_text,
+            source_sets.get(cells[i_sources]) or sources_of(cells[i_sources]),
+            flags,
         )
 
     return plain_line
