@@ -29,7 +29,7 @@ from django.db.models import NOT_PROVIDED
 from ..counts import facets as facet_counts
 from ..models import Gift, GiftFacet, GiftFacetPair, Leader, PublicationStatus, Source, Visit
 from .bulk import References, insert_flags, large_into, set_aside, temp_table, write_history
-from .registry_bulk import COLUMNS, NULL, RegistryImport, copy_text
+from .registry_bulk import COLUMNS, NULL, REMEMBERED, RegistryImport, copy_text
 
 LINKS = Gift.sources.through._meta.db_table
 # The staged fields (registry_bulk.COLUMNS) that go into the gift's columns as they are.
@@ -230,10 +230,14 @@ class RegistryLoad(RegistryImport):
         return line
 
     def source_ids(self, staged):
-        """The source ids of a staged array of references ("{3,-1}")."""
-        ids = []
-        for ref in filter(None, staged[1:-1].split(",")):
-            ids.append(str(self.source_base - int(ref)) if ref[0] == "-" else ref)
+        """The source ids of a staged array of references ("{3,-1}"), remembered (up to
+        REMEMBERED arrays, then forgotten together, as the reader's parses are)."""
+        ids = [
+            str(self.source_base - int(ref)) if ref[0] == "-" else ref
+            for ref in staged[1:-1].split(",")
+        ]
+        if len(self.links_of) >= REMEMBERED:
+            self.links_of.clear()
         self.links_of[staged] = ids
         return ids
 
