@@ -1,11 +1,11 @@
-"""The two writers of an import give the same registry from the same file.
+"""Every writer of an import gives the same registry from the same file.
 
 An import validates its rows once, in Python, then writes them through the ORM (SQLite,
 and PostgreSQL when asked) or with COPY and set-based SQL (PostgreSQL); an offline
 registry file into a registry without a gift is COPYed straight into the gift table.
-Here the same files go through each on PostgreSQL — slices of the real US and UK registers, and a
-registry file of edge cases — and every gift field, leader, visit, source, flag and
-history row must come out the same.
+Here the same files go through each on PostgreSQL — slices of the real US and UK
+registers, and registry files of edge cases — and every gift field, leader, visit,
+source, flag and history row must come out the same.
 """
 
 import io
