@@ -28,7 +28,15 @@ from django.db.models import NOT_PROVIDED
 
 from ..counts import facets as facet_counts
 from ..models import Gift, GiftFacet, GiftFacetPair, Leader, PublicationStatus, Source, Visit
-from .bulk import References, insert_flags, large_into, set_aside, temp_table, write_history
+from .bulk import (
+    References,
+    id_sequence,
+    insert_flags,
+    large_into,
+    set_aside,
+    temp_table,
+    write_history,
+)
 from .registry_bulk import COLUMNS, NULL, REMEMBERED, RegistryImport, copy_text
 
 LINKS = Gift.sources.through._meta.db_table
@@ -64,10 +72,9 @@ LINKS_AT_ONCE = 10_000  # lines written to a spool or COPY at a time
 
 def last_drawn(cursor, model):
     """The last id the model's sequence drew: the next it draws, less one."""
-    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-    (sequence,) = cursor.fetchone()
     cursor.execute(
-        f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}"
+        "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+        f"FROM {id_sequence(cursor, model)}"
     )
     return cursor.fetchone()[0]
 
