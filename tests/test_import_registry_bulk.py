@@ -454,6 +454,27 @@ class SetAsideTests(TestCase):
             ],
         )
 
+    def test_a_load_locks_the_tables_whose_ids_it_draws_and_only_into_no_gift(self):
+        """The gifts a load writes name the leaders, sources and visits by the ids their
+        sequences will draw: nothing else may write those tables meanwhile."""
+        tables = {"giftapp_gift", "giftapp_leader", "giftapp_visit", "giftapp_source"}
+
+        def locked(**options):
+            with transaction.atomic(), connection.cursor() as cursor:
+                applies = registry_load.RegistryLoad.applies(Importer("registry", **options))
+                cursor.execute(
+                    "SELECT relation::regclass::text FROM pg_locks WHERE pid = "
+                    "pg_backend_pid() AND locktype = 'relation' AND mode = 'ExclusiveLock'"
+                )
+                return applies, tables & {name for (name,) in cursor.fetchall()}
+
+        # (A lock is held to the end of the test's transaction: the one that takes it last.)
+        self.assertEqual(locked(), (False, set()))  # the site may be serving
+        gift = make_gift()
+        self.assertEqual(locked(offline=True), (False, set()))  # staged: gifts to match
+        gift.delete()
+        self.assertEqual(locked(offline=True), (True, tables))
+
     def test_the_keys_are_back_after_a_large_import(self):
         self.large_import()
         # The keys are back: a gift naming a leader that does not exist is refused.
