@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value, Window
-from django.db.models.functions import ExtractYear, LPad, RowNumber
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import ExtractYear, LPad
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from ..models import FlagFacet, GiftFacet, GiftFacetPair, SanctionsRegime
@@ -364,14 +364,14 @@ def scan(queryset, conditions, ordering, window, *, matching):
 
     For filters the aggregates cannot answer (text, leaders, values…), each count would
     otherwise read the same gifts again. Here `queryset` (the gifts under every filter
-    but those of the facets) is read once, in parallel where PostgreSQL can; `conditions`
-    holds the facets' own filters ({dimension: Q}), each facet counting the gifts that meet
-    all the others. The gifts that meet them all are numbered in the list's order, and
-    GROUPING SETS count the total, the flagged gifts and the four facets, and collect the
-    ids of the page `window` (offset, limit), in one statement. The flag statuses of the
-    `matching` gifts take a second, driven by the few FlagFacet rows. Returns {"total",
-    "flagged", "facets": {dimension: [(value, count)]}, "flag_status": {status: count},
-    "page": [ids]}.
+    but those of the facets) is read once, in parallel where PostgreSQL can, into a
+    materialized CTE; `conditions` holds the facets' own filters ({dimension: Q}), each
+    facet counting the gifts that meet all the others. GROUPING SETS count the total, the
+    flagged gifts and the four facets from the matches, and the ids of the page `window`
+    (offset, limit) of those that meet them all come from a bounded sort of the same
+    matches in the list's `ordering`, in one statement. The flag statuses of the `matching`
+    gifts take a second, driven by the few FlagFacet rows. Returns {"total", "flagged",
+    "facets": {dimension: [(value, count)]}, "flag_status": {status: count}, "page": [ids]}.
     """
     meets = {
         f"meets_{name}": ExpressionWrapper(conditions.get(name, Value(True)), BooleanField())
@@ -380,17 +380,13 @@ def scan(queryset, conditions, ordering, window, *, matching):
     meets_all = ExpressionWrapper(
         functools.reduce(operator.and_, conditions.values(), Q()), BooleanField()
     )
-    numbered = (
+    keys, order_by = sort_keys(ordering)
+    matches = (
         queryset.order_by()
-        .annotate(
-            **meets,
-            meets_all=meets_all,
-            position=Window(RowNumber(), partition_by=[meets_all], order_by=ordering),
-            year=ExtractYear("date"),
-        )
-        .values("id", *SCAN_DIMENSIONS, "is_flagged", *meets, "meets_all", "position")
+        .annotate(**meets, meets_all=meets_all, year=ExtractYear("date"), **keys)
+        .values("id", *SCAN_DIMENSIONS, "is_flagged", *meets, "meets_all", *keys)
     )
-    sql, params = numbered.query.sql_with_params()
+    sql, params = matches.query.sql_with_params()
 
     def count_meeting(*names):
         return f"count(*) FILTER (WHERE {' AND '.join(f'meets_{n}' for n in names) or 'true'})"
@@ -400,53 +396,75 @@ def scan(queryset, conditions, ordering, window, *, matching):
         for name in SCAN_DIMENSIONS
     ]
     offset, limit = window or (0, 0)
+    # Numbering every match in the list's order (a window over a full sort) cost more
+    # than counting them: the page's ids come from a sort that keeps only the first
+    # offset + limit, over the matches the CTE holds.
     statement = f"""
+        WITH matches AS MATERIALIZED ({sql})
         SELECT GROUPING(giver_country, recipient_country, category, year, is_flagged),
             giver_country, recipient_country, category, year, is_flagged, {", ".join(counts)},
-            array_agg(ARRAY[position, id])
-                FILTER (WHERE meets_all AND position > %s AND position <= %s)
-        FROM ({sql}) AS matches
+            NULL
+        FROM matches
         GROUP BY GROUPING SETS (
             (giver_country), (recipient_country), (category), (year), (is_flagged)
         )
+        UNION ALL
+        SELECT {PAGE_ROW}, NULL, NULL, NULL, NULL, NULL, {", ".join(["NULL"] * len(counts))},
+            ARRAY(SELECT id FROM matches WHERE meets_all ORDER BY {order_by} LIMIT %s OFFSET %s)
     """
     # GROUPING() sets a bit for each column left out of the row's grouping set.
     sets = {0b01111: "giver_country", 0b10111: "recipient_country", 0b11011: "category"}
     sets |= {0b11101: "year", 0b11110: "is_flagged"}
     result = {"facets": {name: [] for name in SCAN_DIMENSIONS}, "flagged": 0, "total": 0}
-    page = []
     with connection.cursor() as cursor:
-        # Sorting and grouping a few hundred thousand matches in memory, not on disk; and
+        # Holding and grouping a few hundred thousand matches in memory, not on disk; and
         # scanning in parallel even where PostgreSQL cannot tell how few rows will match
         # (it guesses a third of the gifts for a search), as the matches are all it passes
         # on.
         cursor.execute(f"SET work_mem = '{SCAN_WORK_MEM}'; SET parallel_tuple_cost = 0.01")
         try:
-            cursor.execute(statement, (offset, offset + limit, *params))
+            cursor.execute(statement, (*params, limit, offset))
             rows = cursor.fetchall()
         finally:
             cursor.execute("RESET work_mem; RESET parallel_tuple_cost")
     for grouping, *row in rows:
         columns, (count, *facet_counts), ids = row[:5], row[5:10], row[10]
+        if grouping == PAGE_ROW:
+            result["page"] = ids
+            continue
         name = sets[grouping]
         if name == "is_flagged":
-            # Flagged or not, these two rows hold every match: the total, and the page.
+            # Flagged or not, these two rows hold every match: the total.
             result["total"] += count
             result["flagged"] += count if columns[4] else 0
-            page += ids or []
         else:
             index = SCAN_DIMENSIONS.index(name)
             value, count = columns[index], facet_counts[index]
             if value not in ("", None) and count:
                 # EXTRACT gives a numeric: years are ints, as the aggregates give them.
                 result["facets"][name].append((int(value) if name == "year" else value, count))
-    # Unordered: an ordered aggregate would rule out grouping by hashing.
-    result["page"] = [gift_id for _position, gift_id in sorted(page)]
     for name, counted in result["facets"].items():
         result["facets"][name] = _most_first(name, counted)
     if matching is not None:
         result["flag_status"] = matching_flag_statuses(matching)
     return result
+
+
+# The GROUPING() value of scan's row holding the page's ids (no grouping set gives one).
+PAGE_ROW = -1
+
+
+def sort_keys(ordering):
+    """The keys of an ORM `ordering` (OrderBy expressions, or field names ascending) as
+    annotations named sort_0, sort_1…, and the ORDER BY clause over those names."""
+    keys, terms = {}, []
+    for index, term in enumerate(ordering):
+        order = F(term).asc() if isinstance(term, str) else term
+        name = f"sort_{index}"
+        keys[name] = order.expression
+        nulls = " NULLS LAST" if order.nulls_last else " NULLS FIRST" if order.nulls_first else ""
+        terms.append(f"{name} {'DESC' if order.descending else 'ASC'}{nulls}")
+    return keys, ", ".join(terms)
 
 
 def matching_flag_statuses(matching):
