@@ -444,7 +444,7 @@ class GiftFilter(django_filters.FilterSet):
     # Counting
 
     # (offset, limit) of the page the view will show: a single-pass count (scanned)
-    # numbers the matches in the list's order and hands back that page's ids too.
+    # hands back that page's ids too, in the list's order.
     page_window = None
 
     @cached_property

@@ -396,9 +396,8 @@ def scan(queryset, conditions, ordering, window, *, matching):
         for name in SCAN_DIMENSIONS
     ]
     offset, limit = window or (0, 0)
-    # Numbering every match in the list's order (a window over a full sort) cost more
-    # than counting them: the page's ids come from a sort that keeps only the first
-    # offset + limit, over the matches the CTE holds.
+    # Numbering every match in the list's order would sort them all: the page's ids come
+    # from a sort that keeps only the first offset + limit of the matches the CTE holds.
     statement = f"""
         WITH matches AS MATERIALIZED ({sql})
         SELECT GROUPING(giver_country, recipient_country, category, year, is_flagged),

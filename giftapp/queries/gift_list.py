@@ -142,7 +142,7 @@ class ListPage:
         if not total:
             ids = []
         elif scanned is not None and scanned["page"] is not None:
-            ids = scanned["page"]  # the single pass over the matches numbered them
+            ids = scanned["page"]  # the single pass over the matches sorted them
         else:
             # The page's ids first: skipping the gifts of earlier pages then reads an
             # index only, and the rows, leaders and flags are fetched for this page alone.
