@@ -352,6 +352,8 @@ def _status_counts(rows):
 FLAG_FILTERS = ("regime", "flag_status")
 SCAN_DIMENSIONS = ("giver_country", "recipient_country", "category", "year")
 SCAN_WORK_MEM = "64MB"
+# The GROUPING() value of scan's row holding the page's ids (no grouping set gives one).
+PAGE_ROW = -1
 
 
 def scannable(values):
@@ -447,10 +449,6 @@ def scan(queryset, conditions, ordering, window, *, matching):
     if matching is not None:
         result["flag_status"] = matching_flag_statuses(matching)
     return result
-
-
-# The GROUPING() value of scan's row holding the page's ids (no grouping set gives one).
-PAGE_ROW = -1
 
 
 def sort_keys(ordering):
