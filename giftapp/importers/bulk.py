@@ -168,22 +168,31 @@ def id_sequence(cursor, model):
     return cursor.fetchone()[0]
 
 
+def default_values(model, given):
+    """{field name: value} for the model's concrete fields not in `given`, each its
+    default as a new instance would have it, ready for the database; fields the database
+    fills itself (db_default) are left out."""
+    return {
+        field.attname: field.get_db_prep_save(field.get_default(), connection)
+        for field in model._meta.concrete_fields
+        if field.attname not in given and field.db_default is NOT_PROVIDED
+    }
+
+
 def insert_select(cursor, model, source, values, params):
     """INSERT INTO the model's table SELECT ... FROM source: values maps field names to
     SQL expressions over source; every other field gets its default, as a new instance
     would have it."""
     columns, expressions = [], []
-    params = dict(params)
+    defaults = default_values(model, values)
+    params = dict(params) | {f"default_{name}": value for name, value in defaults.items()}
     for field in model._meta.concrete_fields:
         if field.attname in values:
             expression = values[field.attname]
-        elif field.db_default is not NOT_PROVIDED:
-            continue
-        else:
+        elif field.attname in defaults:
             expression = f"%(default_{field.attname})s"
-            params[f"default_{field.attname}"] = field.get_db_prep_save(
-                field.get_default(), connection
-            )
+        else:
+            continue
         columns.append(connection.ops.quote_name(field.column))
         expressions.append(expression)
     cursor.execute(

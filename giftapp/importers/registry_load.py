@@ -24,12 +24,12 @@ from itertools import batched
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import NOT_PROVIDED
 
 from ..counts import facets as facet_counts
 from ..models import Gift, GiftFacet, GiftFacetPair, Leader, PublicationStatus, Source, Visit
 from .bulk import (
     References,
+    default_values,
     id_sequence,
     insert_flags,
     large_into,
@@ -138,11 +138,8 @@ class RegistryLoad(RegistryImport):
         """The COPY statement, and the function that makes each gift's line of it."""
         now, batch = self.now, self.importer.result.batch.pk
         constant = {"created_at": now, "updated_at": now, "import_batch_id": batch}
+        constant |= default_values(Gift, (*AS_STAGED, *RESOLVED, *constant))
         fields = {f.attname: f for f in Gift._meta.concrete_fields}
-        for name, field in fields.items():
-            if name in (*AS_STAGED, *RESOLVED, *constant) or field.db_default is not NOT_PROVIDED:
-                continue
-            constant[name] = field.get_db_prep_save(field.get_default(), connection)
         columns = [*RESOLVED, *AS_STAGED, *constant]
         self.copy_sql = (
             f"COPY {Gift._meta.db_table} "
@@ -285,8 +282,11 @@ class RegistryLoad(RegistryImport):
                 write_history(cursor, Gift, imp, now)
         with connection.cursor() as cursor:
             temp_table(cursor, "import_flags", "gift_id bigint, flags text[]")
-            with cursor.copy("COPY import_flags (gift_id, flags) FROM STDIN") as copy:
-                copy.write("".join(f"{pk}\t{flags}\n" for pk, flags in self.flags))
+            self.copy_lines(
+                cursor,
+                "COPY import_flags (gift_id, flags) FROM STDIN",
+                (f"{pk}\t{flags}\n" for pk, flags in self.flags),
+            )
             insert_flags(cursor, imp, now, "s.gift_id", "import_flags s")
         self.result.row_outcomes["imported"] += self.rows
         return {}
