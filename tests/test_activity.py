@@ -167,6 +167,42 @@ class ActivityAggregateTests(TestCase):
         self.assert_kept()
         self.assertEqual(kept_visit_countries(), {})
 
+    def test_only_published_visits_have_their_countries_recounted(self):
+        """A draft's countries are never counted: creating, editing or deleting draft
+        visits calls no recount (an import creates thousands at once); publishing one
+        does."""
+
+        def recounts():
+            cursor.execute(
+                "SELECT COALESCE(sum(calls), 0) FROM pg_stat_xact_user_functions "
+                "WHERE funcname = 'giftapp_visitcountry_refresh'"
+            )
+            return cursor.fetchone()[0]
+
+        day = datetime.date(2024, 6, 18)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL track_functions = 'pl'")
+            drafts = Visit.objects.bulk_create(
+                Visit(
+                    title=f"Visit {n}",
+                    slug=f"visit-{n}",
+                    host_country="RU",
+                    start_date=day,
+                    end_date=day,
+                    publication_status=DRAFT,
+                )
+                for n in range(3)
+            )
+            Visit.objects.filter(pk=drafts[0].pk).update(host_country="CN")
+            # (Django's delete would clear the visit's participants too, whose trigger
+            # recounts whatever visits they name.)
+            cursor.execute("DELETE FROM giftapp_visit WHERE id = %s", [drafts[1].pk])
+            self.assertEqual(recounts(), 0)
+            Visit.objects.filter(pk=drafts[2].pk).update(publication_status=PUBLISHED)
+            self.assertEqual(recounts(), 1)
+        self.assert_kept()
+        self.assertEqual(kept_visit_countries(), {(drafts[2].pk, "RU"): (2024, True)})
+
     def test_the_migration_counts_what_is_already_there(self):
         kim, putin = make_leader("Kim", "KP"), make_leader("Putin", "RU")
         make_visit(host_country="RU", visitors=[kim], hosts=[putin])
