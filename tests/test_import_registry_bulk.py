@@ -355,8 +355,9 @@ class SetAsideTests(TestCase):
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
                 "condeferrable, condeferred FROM pg_constraint "
-                "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-                [self.TABLES],
+                "WHERE conrelid = ANY(%s::regclass[]) OR confrelid = ANY(%s::regclass[]) "
+                "ORDER BY 1, 2",
+                [self.TABLES, self.TABLES],
             )
             return indexes, cursor.fetchall()
 
@@ -453,6 +454,28 @@ class SetAsideTests(TestCase):
                 ["giftapp_historicalgift"],
             ],
         )
+
+    def test_a_load_into_no_gift_writes_its_gifts_frozen(self):
+        """Every page of the gift table is all-visible straight after a load: its rows
+        went in with COPY FREEZE, into the table truncated for it. The keys of other
+        tables that point to gifts, dropped for the TRUNCATE, are back."""
+        self.fresh_gift_table()
+        before = self.schema()
+        rows = [row(id=str(n), item=f"Gift {n}") for n in range(1, 400)]
+        with mock.patch.object(bulk, "SET_ASIDE_MIN_ROWS", 10):
+            result = run_import(
+                io.BytesIO(csv_bytes(rows)), "registry", file_name="f.csv", offline=True
+            )
+        self.assertTrue(result.written, result.problems)
+        self.assertEqual(self.schema(), before)
+        with connection.cursor() as cursor:
+            # The import analysed the table, which counts its all-visible pages.
+            cursor.execute(
+                "SELECT relpages, relallvisible FROM pg_class WHERE oid = 'giftapp_gift'::regclass"
+            )
+            pages, visible = cursor.fetchone()
+        self.assertGreater(pages, 1)
+        self.assertEqual(visible, pages)
 
     def test_a_load_locks_the_tables_whose_ids_it_draws_and_only_into_no_gift(self):
         """The gifts a load writes name the leaders, sources and visits by the ids their

@@ -7,7 +7,8 @@ rows and inserting the gifts from the staging table afterwards (bulk.py), the fi
 reader (registry_bulk.py) COPYs each row into the gift table itself, its leaders, visit
 and sources already resolved to ids. The database writes the gifts on one core while
 Python reads the next rows on the other, and the gifts are neither written twice nor
-sorted back into the file's order.
+sorted back into the file's order. The table, empty, is truncated first so that the rows
+go in frozen (see truncated()).
 
 The new leaders, sources and visits take the ids their tables' sequences will draw when
 they are written after the gifts (References.write draws them in the order it was asked
@@ -19,7 +20,7 @@ in a list; both are written after the gifts, as their history rows are.
 """
 
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from itertools import batched
 from operator import itemgetter
 
@@ -131,6 +132,7 @@ class RegistryLoad(RegistryImport):
             # and keys, and recounted at the end, as a large import into few rows is.
             tables = (Gift, Gift.sources.through, GiftFacet, GiftFacetPair)
             self.aside.enter_context(set_aside([model._meta.db_table for model in tables]))
+            self.aside.enter_context(truncated(cursor, Gift._meta.db_table))
             self.aside.enter_context(facet_counts.deferred())
             self.copy_rows(cursor, binary, progress, into=self)
 
@@ -143,7 +145,7 @@ class RegistryLoad(RegistryImport):
         columns = [*RESOLVED, *AS_STAGED, *constant]
         self.copy_sql = (
             f"COPY {Gift._meta.db_table} "
-            f"({', '.join(fields[name].column for name in columns)}) FROM STDIN"
+            f"({', '.join(fields[name].column for name in columns)}) FROM STDIN (FREEZE)"
         )
         self.line = self.gift_line(
             "".join(f"\t{copy_text(value)}" for value in constant.values()) + "\n"
@@ -297,6 +299,35 @@ class RegistryLoad(RegistryImport):
         with cursor.copy(sql) as copy:
             for batch in batched(lines, LINKS_AT_ONCE, strict=False):
                 copy.write("".join(batch))
+
+
+@contextmanager
+def truncated(cursor, table):
+    """The (empty) table truncated, for a COPY FREEZE into it; the keys of other tables
+    that point to it, which TRUNCATE refuses, dropped meanwhile and then added back (and
+    checked).
+
+    COPY FREEZE writes rows already frozen and marks their pages all-visible: what reads
+    the gifts next (their history rows, the facets' recount, the indexes, the site's
+    first pages and exports) checks no row's visibility or sets its hint bits, and no
+    later VACUUM visits every page to freeze them. PostgreSQL allows it only into a table
+    created or truncated in the same transaction.
+    """
+    qn = connection.ops.quote_name
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE contype = 'f' AND confrelid = %s::regclass "
+        "AND conrelid <> confrelid ORDER BY 1, 2",
+        [table],
+    )
+    keys = cursor.fetchall()
+    for referring, name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {referring} DROP CONSTRAINT {qn(name)}")
+    cursor.execute(f"TRUNCATE {table}")
+    yield
+    with connection.cursor() as cursor:
+        for referring, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {referring} ADD CONSTRAINT {qn(name)} {definition}")
 
 
 def numbered(gift_id, base):
