@@ -172,7 +172,7 @@ class ActivityAggregateTests(TestCase):
         visits calls no recount (an import creates thousands at once); publishing one
         does."""
 
-        def recounts():
+        def recounts(cursor):
             cursor.execute(
                 "SELECT COALESCE(sum(calls), 0) FROM pg_stat_xact_user_functions "
                 "WHERE funcname = 'giftapp_visitcountry_refresh'"
@@ -197,9 +197,9 @@ class ActivityAggregateTests(TestCase):
             # (Django's delete would clear the visit's participants too, whose trigger
             # recounts whatever visits they name.)
             cursor.execute("DELETE FROM giftapp_visit WHERE id = %s", [drafts[1].pk])
-            self.assertEqual(recounts(), 0)
+            self.assertEqual(recounts(cursor), 0)
             Visit.objects.filter(pk=drafts[2].pk).update(publication_status=PUBLISHED)
-            self.assertEqual(recounts(), 1)
+            self.assertEqual(recounts(cursor), 1)
         self.assert_kept()
         self.assertEqual(kept_visit_countries(), {(drafts[2].pk, "RU"): (2024, True)})
 

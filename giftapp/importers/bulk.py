@@ -451,19 +451,10 @@ def set_aside(tables):
     if not tables:
         yield
         return
-    qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
-            "ORDER BY 1, 2",
-            [tables],
-        )
-        keys = cursor.fetchall()
-        for table, name, _definition in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
+        keys = drop_keys(cursor, "conrelid", tables)
         cursor.execute(
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
             "WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS "
@@ -477,10 +468,32 @@ def set_aside(tables):
     with connection.cursor() as cursor:
         for _index, definition in indexes:
             cursor.execute(definition)
-        for table, name, definition in keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+        add_keys(cursor, keys)
         # Django declares its keys DEFERRABLE INITIALLY DEFERRED: back to that.
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def drop_keys(cursor, side, tables):
+    """Drop the foreign keys that the tables hold (side "conrelid") or that point to them
+    ("confrelid"); return them, for add_keys()."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+        f"FROM pg_constraint WHERE contype = 'f' AND {side} = ANY(%s::regclass[]) "
+        "ORDER BY 1, 2",
+        [tables],
+    )
+    keys = cursor.fetchall()
+    for table, name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    return keys
+
+
+def add_keys(cursor, keys):
+    """Add back (and check) the foreign keys drop_keys() dropped."""
+    for table, name, definition in keys:
+        cursor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        )
 
 
 def holds_fewer_rows(cursor, table, n):

@@ -30,7 +30,9 @@ from ..counts import facets as facet_counts
 from ..models import Gift, GiftFacet, GiftFacetPair, Leader, PublicationStatus, Source, Visit
 from .bulk import (
     References,
+    add_keys,
     default_values,
+    drop_keys,
     id_sequence,
     insert_flags,
     large_into,
@@ -313,21 +315,11 @@ def truncated(cursor, table):
     later VACUUM visits every page to freeze them. PostgreSQL allows it only into a table
     created or truncated in the same transaction.
     """
-    qn = connection.ops.quote_name
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-        "FROM pg_constraint WHERE contype = 'f' AND confrelid = %s::regclass "
-        "AND conrelid <> confrelid ORDER BY 1, 2",
-        [table],
-    )
-    keys = cursor.fetchall()
-    for referring, name, _definition in keys:
-        cursor.execute(f"ALTER TABLE {referring} DROP CONSTRAINT {qn(name)}")
+    keys = drop_keys(cursor, "confrelid", [table])
     cursor.execute(f"TRUNCATE {table}")
     yield
     with connection.cursor() as cursor:
-        for referring, name, definition in keys:
-            cursor.execute(f"ALTER TABLE {referring} ADD CONSTRAINT {qn(name)} {definition}")
+        add_keys(cursor, keys)
 
 
 def numbered(gift_id, base):
