@@ -459,7 +459,6 @@ class SetAsideTests(TestCase):
         """Every page of the gift table is all-visible straight after a load: its rows
         went in with COPY FREEZE, into the table truncated for it. The keys of other
         tables that point to gifts, dropped for the TRUNCATE, are back."""
-        self.fresh_gift_table()
         before = self.schema()
         rows = [row(id=str(n), item=f"Gift {n}") for n in range(1, 400)]
         with mock.patch.object(bulk, "SET_ASIDE_MIN_ROWS", 10):
@@ -510,9 +509,10 @@ class SetAsideTests(TestCase):
             cursor.execute("UPDATE giftapp_gift SET giver_id = -1 WHERE id = 1")
 
     def fresh_gift_table(self):
-        """Empty the gift table into new storage (undone with the test). Rows that earlier
-        tests wrote and rolled back leave room in its pages, which PostgreSQL may fill
-        before the table's end, whatever the order the rows come in."""
+        """Empty the gift table into new storage (undone with the test), as a load does
+        itself. Rows that earlier tests wrote and rolled back leave room in its pages,
+        which PostgreSQL may fill before the table's end, whatever the order the rows come
+        in."""
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE giftapp_gift CASCADE")
 
@@ -566,8 +566,8 @@ class SetAsideTests(TestCase):
 
     def test_gifts_loaded_into_no_gift_are_laid_out_in_the_files_order_unnumbered_last(self):
         """Loaded straight into the gift table, the gifts with an id lie in the file's
-        order, then those without one (which take the highest ids)."""
-        self.fresh_gift_table()
+        order, then those without one (which take the highest ids). (The load truncates
+        the gift table itself: no page freed by earlier tests is left to fill.)"""
         numbered = [*range(8), 60, 90]
         self.assertEqual(
             self.laid_out(),

@@ -134,7 +134,7 @@ class RegistryLoad(RegistryImport):
             # and keys, and recounted at the end, as a large import into few rows is.
             tables = (Gift, Gift.sources.through, GiftFacet, GiftFacetPair)
             self.aside.enter_context(set_aside([model._meta.db_table for model in tables]))
-            self.aside.enter_context(truncated(cursor, Gift._meta.db_table))
+            self.aside.enter_context(truncated(Gift._meta.db_table))
             self.aside.enter_context(facet_counts.deferred())
             self.copy_rows(cursor, binary, progress, into=self)
 
@@ -304,7 +304,7 @@ class RegistryLoad(RegistryImport):
 
 
 @contextmanager
-def truncated(cursor, table):
+def truncated(table):
     """The (empty) table truncated, for a COPY FREEZE into it; the keys of other tables
     that point to it, which TRUNCATE refuses, dropped meanwhile and then added back (and
     checked).
@@ -315,8 +315,9 @@ def truncated(cursor, table):
     later VACUUM visits every page to freeze them. PostgreSQL allows it only into a table
     created or truncated in the same transaction.
     """
-    keys = drop_keys(cursor, "confrelid", [table])
-    cursor.execute(f"TRUNCATE {table}")
+    with connection.cursor() as cursor:
+        keys = drop_keys(cursor, "confrelid", [table])
+        cursor.execute(f"TRUNCATE {table}")
     yield
     with connection.cursor() as cursor:
         add_keys(cursor, keys)
