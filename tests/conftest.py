@@ -1,5 +1,8 @@
 import sys
+import time
 from collections import Counter
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.test import override_settings
@@ -33,6 +36,16 @@ def _no_rate_limits():
     with override_settings(
         REGISTRY_EXPORT_RATE=None, REGISTRY_SEARCH_RATE=None, REGISTRY_API_RATE=None
     ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_clock_stands_still():
+    """Where a test sets a limit (10 a minute, say), the requests it makes count in one
+    window: the limits count by the minute, each window ending at a second of its own, and
+    a test whose requests straddled that second would see its count start again."""
+    now = time.time()
+    with mock.patch("django_ratelimit.core.time", SimpleNamespace(time=lambda: now)):
         yield
 
 
