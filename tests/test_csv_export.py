@@ -350,6 +350,47 @@ class LargestValueTests(TestCase):
 
 
 @pytest.mark.postgresql("copy")
+class ParallelPlanTests(TestCase):
+    """Parallel workers read, join and sort the gifts and their sources: the rows still
+    come out in id order, each whole, the bytes of the Python writer."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.gifts = build_awkward_registry()
+
+    def test_a_parallel_plan_writes_the_python_writers_bytes(self):
+        statements = []
+        real_statement = export.copy_statement
+
+        def copy_statement(*args, **kwargs):
+            statements.append(real_statement(*args, **kwargs))
+            return statements[-1]
+
+        with connection.cursor() as cursor:  # a small registry planned as a large one
+            cursor.execute(
+                "SET LOCAL parallel_setup_cost = 0; SET LOCAL min_parallel_table_scan_size = 0;"
+                "SET LOCAL min_parallel_index_scan_size = 0"
+            )
+        querysets = {
+            "public gifts": Gift.objects.public(),
+            "a filter": Gift.objects.public().filter(item__contains="a"),
+        }
+        for name, queryset in querysets.items():
+            statements.clear()
+            with (
+                self.subTest(name),
+                mock.patch.object(export, "copy_statement", copy_statement),
+            ):
+                self.assertEqual(exported(queryset, True), python_csv(queryset, True))
+                select = statements[0].removeprefix("COPY (")
+                select = select.removesuffix(") TO STDOUT (FORMAT csv)")
+                with connection.cursor() as cursor:  # under the export's own settings
+                    cursor.execute(f"EXPLAIN {select}")
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                self.assertIn("Workers Planned", plan)
+
+
+@pytest.mark.postgresql("copy")
 class AbandonedExportTests(TransactionTestCase):
     """A client that goes away mid-download: the COPY is cancelled, the connection lives on.
     (Outside a test transaction, as a streamed response runs.)"""
