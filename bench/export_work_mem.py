@@ -1,13 +1,16 @@
 """Rows per second of the CSV export under several `work_mem` settings, on a bench database.
 
     DATABASE_URL=postgres://… uv run python bench/export_work_mem.py \
-        [--work-mem 4MB 12MB 24MB] [--repeat 3] [--query 'recipient_country=US' …]
+        [--work-mem 4MB 12MB 24MB] [--workers 0 2] [--repeat 3] \
+        [--query 'recipient_country=US' …]
 
 For each query of the gift list (the commonest recipient country, category and giver
 country of the public gifts, a five-year span and the whole registry by default) and each
 setting, the export's own code (`csv_stream.csv_chunks`, as `/gifts/?format=csv` runs it,
-without HTTP) reads every row, with `csv_stream.WORK_MEM` set to the setting; the runs
-alternate between the settings. Each cell gives the slowest and the fastest of the runs.
+without HTTP) reads every row, with `csv_stream.WORK_MEM` set to the setting and, with
+`--workers`, each number of parallel workers (`max_parallel_workers_per_gather`, the
+server's own otherwise); the runs alternate between the settings. Each cell gives the
+slowest and the fastest of the runs.
 The machine is shared: the load average before the runs is printed with the table.
 """
 
@@ -56,6 +59,7 @@ def export_rate(query):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--work-mem", nargs="+", default=["4MB", "12MB", "24MB"])
+    parser.add_argument("--workers", nargs="+", type=int, default=[None])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--query", action="append", help="A gift list query (repeatable).")
     args = parser.parse_args(argv)
@@ -68,24 +72,36 @@ def main(argv=None):
     import django
 
     django.setup()
+    from django.db import connection
+
     from giftapp.exports import csv_stream
 
     queries = args.query or default_queries()
+    settings = [(memory, workers) for memory in args.work_mem for workers in args.workers]
     load = os.getloadavg()[0]
-    rates = {(q, w): [] for q in queries for w in args.work_mem}
+    rates = {(q, s): [] for q in queries for s in settings}
     counts = {}
     for _ in range(args.repeat):
         for query in queries:
-            for setting in args.work_mem:
-                csv_stream.WORK_MEM = setting
+            for setting in settings:
+                csv_stream.WORK_MEM, workers = setting
+                with connection.cursor() as cursor:
+                    if workers is None:
+                        cursor.execute("RESET max_parallel_workers_per_gather")
+                    else:
+                        cursor.execute(
+                            "SELECT set_config('max_parallel_workers_per_gather', %s, false)",
+                            [str(workers)],
+                        )
                 counts[query], rate = export_rate(query)
                 rates[query, setting].append(rate)
 
+    names = [m if w is None else f"{m}, {w} workers" for m, w in settings]
     print(f"Load average {load:.1f} before; rows/s, slowest to fastest of {args.repeat} runs.\n")
-    print("| query | rows | " + " | ".join(args.work_mem) + " |")
-    print("| --- | ---: |" + " ---: |" * len(args.work_mem))
+    print("| query | rows | " + " | ".join(names) + " |")
+    print("| --- | ---: |" + " ---: |" * len(settings))
     for query in queries:
-        cells = [f"{min(rates[query, w]):,.0f}–{max(rates[query, w]):,.0f}" for w in args.work_mem]
+        cells = [f"{min(rates[query, s]):,.0f}–{max(rates[query, s]):,.0f}" for s in settings]
         print(f"| `{query or '(all)'}` | {counts[query]:,} | " + " | ".join(cells) + " |")
     return 0
 
