@@ -6,6 +6,7 @@ export (COPY) must also be, byte for byte, what the Python writer (interchange.c
 writes, for every awkward value a register or an editor can store; on SQLite the Python
 writer is the export, and those tests pin what it writes and how it is cut into chunks."""
 
+import contextlib
 import csv
 import datetime
 import io
@@ -116,6 +117,28 @@ def exported(queryset, public, **kwargs):
 
 def parse(data):
     return list(csv.reader(io.StringIO(data.decode(), newline="")))
+
+
+@contextlib.contextmanager
+def copy_statements():
+    """The list of the COPY statements the exports made meanwhile."""
+    statements = []
+    real_statement = export.copy_statement
+
+    def copy_statement(*args, **kwargs):
+        statements.append(real_statement(*args, **kwargs))
+        return statements[-1]
+
+    with mock.patch.object(export, "copy_statement", copy_statement):
+        yield statements
+
+
+def plan_of(copy):
+    """EXPLAIN of a COPY statement's query, under the settings of the transaction."""
+    select = copy.removeprefix("COPY (").removesuffix(") TO STDOUT (FORMAT csv)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {select}")
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def build_awkward_registry():
@@ -359,13 +382,6 @@ class ParallelPlanTests(TestCase):
         cls.gifts = build_awkward_registry()
 
     def test_a_parallel_plan_writes_the_python_writers_bytes(self):
-        statements = []
-        real_statement = export.copy_statement
-
-        def copy_statement(*args, **kwargs):
-            statements.append(real_statement(*args, **kwargs))
-            return statements[-1]
-
         with connection.cursor() as cursor:  # a small registry planned as a large one
             cursor.execute(
                 "SET LOCAL parallel_setup_cost = 0; SET LOCAL min_parallel_table_scan_size = 0;"
@@ -376,18 +392,10 @@ class ParallelPlanTests(TestCase):
             "a filter": Gift.objects.public().filter(item__contains="a"),
         }
         for name, queryset in querysets.items():
-            statements.clear()
-            with (
-                self.subTest(name),
-                mock.patch.object(export, "copy_statement", copy_statement),
-            ):
+            with self.subTest(name), copy_statements() as statements:
                 self.assertEqual(exported(queryset, True), python_csv(queryset, True))
-                select = statements[0].removeprefix("COPY (")
-                select = select.removesuffix(") TO STDOUT (FORMAT csv)")
-                with connection.cursor() as cursor:  # under the export's own settings
-                    cursor.execute(f"EXPLAIN {select}")
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
-                self.assertIn("Workers Planned", plan)
+                # The export's own settings hold until the test's transaction ends.
+                self.assertIn("Workers Planned", plan_of(statements[0]))
 
 
 @pytest.mark.postgresql("copy")
@@ -567,29 +575,17 @@ class StaleStatisticsTests(TestCase):
             Gift.sources.through(gift_id=gift.pk, source_id=source.pk)
             for gift, source in zip(gifts, sources, strict=True)
         )
-        statements = []
-        real_statement = export.copy_statement
-
-        def copy_statement(*args, **kwargs):
-            statements.append(real_statement(*args, **kwargs))
-            return statements[-1]
-
         filtered = GiftFilter(QueryDict("recipient_country=US")).qs
         # The ids written into the statement, then (more than INLINE_IDS) read from a table.
         for inline, how in ((3000, "= ANY ('{"), (2999, "Seq Scan on export_gift_ids")):
-            statements.clear()
             with (
                 self.subTest(inline=inline),
-                mock.patch.object(export, "copy_statement", copy_statement),
+                copy_statements() as statements,
                 mock.patch.object(export, "INLINE_IDS", inline),
             ):
                 data = exported(filtered, public=True)
                 self.assertEqual(data.count(b"\r\n"), 3001)
-                select = statements[0].removeprefix("COPY (")
-                select = select.removesuffix(") TO STDOUT (FORMAT csv)")
-                with connection.cursor() as cursor:  # the ids table lives until the test's end
-                    cursor.execute(f"EXPLAIN {select}")
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                plan = plan_of(statements[0])  # the ids table lives until the test's end
                 self.assertIn(how, plan)
                 # The only subplans are the index lookups of a gift with more than two
                 # sources: none reads a whole table once per gift.
