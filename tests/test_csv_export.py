@@ -379,7 +379,7 @@ class ParallelPlanTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.gifts = build_awkward_registry()
+        build_awkward_registry()
 
     def test_a_parallel_plan_writes_the_python_writers_bytes(self):
         with connection.cursor() as cursor:  # a small registry planned as a large one
